@@ -1,0 +1,24 @@
+from django.contrib.auth.password_validation import validate_password
+from django.core.management.base import BaseCommand
+
+from puskesos.demo import DEMO_PASSWORD, demo_users
+
+
+class Command(BaseCommand):
+    help = (
+        "Isi data demo: Kab. Bandung, Kec. Cimaung dan sepuluh desanya, satu akun per peran. "
+        "Aman dijalankan berulang."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--password", default=DEMO_PASSWORD,
+                            help="Kata sandi semua akun demo.")
+
+    def handle(self, *args, password, **options):
+        validate_password(password)
+        rows = demo_users(password)
+        self.stdout.write(self.style.SUCCESS("Data demo siap. Akun (kata sandi sama untuk semua):"))
+        width = max(len(username) for username, _role, _unit in rows)
+        for username, role, unit in rows:
+            self.stdout.write(f"  {username.ljust(width)}  {role:<22} {unit}")
+        self.stdout.write(f"  kata sandi: {password}")

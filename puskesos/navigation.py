@@ -1,0 +1,59 @@
+"""The main menu: one list, filtered by the user's roles.
+
+Each later module adds its entries here; the browser tests check that each role
+sees its own menu.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .roles import Role, user_roles
+from .scoping import staff_profile
+
+ALL_ROLES = frozenset(Role)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    label: str
+    url_name: str
+    icon: str
+    roles: frozenset[Role] = ALL_ROLES
+
+
+NAV_ITEMS = [
+    NavItem("home", _("Beranda"), "home", "house"),
+    NavItem("villages", _("Desa"), "village-list", "geo-alt"),
+    NavItem(
+        "staff", _("Petugas"), "staff-list", "people",
+        frozenset({Role.COORDINATOR, Role.VILLAGE_HEAD, Role.SUPERVISOR, Role.MANAGER}),
+    ),
+    NavItem("admin", _("Admin Kabupaten"), "admin:index", "gear", frozenset({Role.MANAGER})),
+]
+
+
+def nav_items_for(user) -> list[dict]:
+    roles = user_roles(user)
+    if user.is_superuser:
+        roles = ALL_ROLES
+    return [
+        {"key": item.key, "label": item.label, "url": reverse(item.url_name), "icon": item.icon}
+        for item in NAV_ITEMS
+        if item.roles & roles
+    ]
+
+
+def navigation(request):
+    """Context processor: the menu, the user's roles and unit for base.html."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    profile = staff_profile(user)
+    return {
+        "nav_items": nav_items_for(user),
+        "current_roles": sorted(role.value for role in user_roles(user)),
+        "current_unit": profile.unit if profile else None,
+    }

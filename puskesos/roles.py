@@ -1,0 +1,118 @@
+"""Roles are Django groups with permissions; this module is their single definition.
+
+The data migrations call :func:`sync_roles` so that each group carries exactly the
+permissions listed here. Each app that adds models adds its own data migration that
+calls it again, after its permissions exist.
+"""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    FRONT_OFFICE = "Front Office"
+    BACK_OFFICE = "Back Office"
+    COORDINATOR = "Koordinator"
+    VILLAGE_HEAD = "Kepala Desa"
+    FACILITATOR = "Fasilitator"
+    SUPERVISOR = "Supervisor Kecamatan"
+    MANAGER = "Manajer Kabupaten"
+
+
+VILLAGE_ROLES = frozenset(
+    {Role.FRONT_OFFICE, Role.BACK_OFFICE, Role.COORDINATOR, Role.VILLAGE_HEAD, Role.FACILITATOR}
+)
+# Which unit of the staff profile a role is attached to.
+ROLE_UNIT = {role: "village" for role in VILLAGE_ROLES} | {
+    Role.SUPERVISOR: "district",
+    Role.MANAGER: "regency",
+}
+
+ROLE_DESCRIPTIONS = {
+    Role.FRONT_OFFICE: "Petugas penerima pengaduan: antrian, registrasi, cek register, "
+    "tanda terima.",
+    Role.BACK_OFFICE: "Petugas pemberi layanan dan rujukan: telaah, penanganan, rujukan, "
+    "penutupan.",
+    Role.COORDINATOR: "Koordinator Puskesos: mengawasi layanan, menyetujui rujukan, "
+    "menandatangani laporan.",
+    Role.VILLAGE_HEAD: "Penanggung jawab (Kepala Desa/Lurah): membaca dan menandatangani "
+    "laporan.",
+    Role.FACILITATOR: "Fasilitator: kunjungan rumah, perubahan data, kebutuhan program, "
+    "pengaduan.",
+    Role.SUPERVISOR: "Supervisor SLRT kecamatan: menelaah dan menyetujui dari desa-desa di "
+    "kecamatan.",
+    Role.MANAGER: "Manajer SLRT kabupaten: admin lintas desa, impor DTKS, katalog, pengguna.",
+}
+
+_VIEW_ORG = ["puskesos.view_regency", "puskesos.view_district", "puskesos.view_village"]
+
+# "app_label.codename" for every permission a role holds.
+ROLE_PERMISSIONS: dict[Role, list[str]] = {
+    Role.FRONT_OFFICE: [*_VIEW_ORG],
+    Role.BACK_OFFICE: [*_VIEW_ORG],
+    Role.COORDINATOR: [*_VIEW_ORG, "puskesos.change_village", "puskesos.view_staffprofile"],
+    Role.VILLAGE_HEAD: [*_VIEW_ORG, "puskesos.view_staffprofile"],
+    Role.FACILITATOR: [*_VIEW_ORG],
+    Role.SUPERVISOR: [*_VIEW_ORG, "puskesos.view_staffprofile"],
+    Role.MANAGER: [
+        *_VIEW_ORG,
+        "puskesos.add_village", "puskesos.change_village",
+        "puskesos.add_district", "puskesos.change_district",
+        "puskesos.add_regency", "puskesos.change_regency",
+        "puskesos.view_staffprofile", "puskesos.add_staffprofile",
+        "puskesos.change_staffprofile", "puskesos.delete_staffprofile",
+        "auth.view_user", "auth.add_user", "auth.change_user",
+        "auth.view_group",
+        "auditlog.view_logentry",
+        "axes.view_accessattempt", "axes.delete_accessattempt",
+        "axes.view_accesslog", "axes.view_accessfailurelog",
+    ],
+}
+
+
+def sync_roles(apps, schema_editor=None):
+    """Create the role groups and give each exactly the permissions listed above.
+
+    Meant for data migrations (``apps`` is the historical registry). Permissions of
+    apps not migrated yet are skipped; their own migration calls this again.
+    """
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        # Historical app configs have no models module, which create_permissions
+        # takes as "no models"; flag it for the call and restore it afterwards.
+        original = getattr(app_config, "models_module", None)
+        app_config.models_module = original or True
+        try:
+            create_permissions(app_config, apps=apps, verbosity=0)
+        finally:
+            app_config.models_module = original
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role.value)
+        wanted = []
+        for name in names:
+            app_label, codename = name.split(".")
+            perm = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if perm is not None:
+                wanted.append(perm)
+        group.permissions.set(wanted)
+
+
+def user_roles(user) -> frozenset[Role]:
+    """The roles of a user, read once per request and kept on the user object."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_puskesos_roles", None)
+    if cached is None:
+        names = set(user.groups.values_list("name", flat=True))
+        cached = frozenset(role for role in Role if role.value in names)
+        user._puskesos_roles = cached
+    return cached
+
+
+def has_role(user, *roles: Role) -> bool:
+    return bool(user_roles(user) & set(roles))
