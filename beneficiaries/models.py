@@ -1,0 +1,328 @@
+"""The beneficiary register (DTKS / DTSEN / BDT extracts): households, families and
+people; the programme and PPKS catalogues; who receives what; the import history."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from puskesos.models import Village
+
+from .identity import mask_kk, mask_nik
+
+
+class ProgrammeLevel(models.TextChoices):
+    NATIONAL = "nasional", _("Nasional")
+    PROVINCIAL = "provinsi", _("Provinsi")
+    REGENCY = "kabupaten", _("Kabupaten/Kota")
+    VILLAGE = "desa", _("Desa")
+    CSR = "csr", _("CSR / mitra swasta")
+
+
+class Programme(models.Model):
+    """A social-protection programme (catalogue data, editable by the Manajer)."""
+
+    class Unit(models.TextChoices):
+        HOUSEHOLD = "keluarga", _("Keluarga/rumah tangga")
+        PERSON = "individu", _("Individu")
+
+    code = models.SlugField(_("kode"), max_length=20, unique=True)
+    name = models.CharField(_("nama"), max_length=200)
+    short_name = models.CharField(_("nama singkat"), max_length=30)
+    level = models.CharField(_("tingkat"), max_length=10, choices=ProgrammeLevel.choices)
+    unit = models.CharField(_("sasaran"), max_length=10, choices=Unit.choices)
+    criteria = models.TextField(_("kriteria"), blank=True)
+    benefits = models.TextField(_("manfaat"), blank=True)
+    required_documents = models.TextField(_("dokumen yang diperlukan"), blank=True)
+    complaint_agency = models.ForeignKey(
+        "referrals.Agency", models.SET_NULL, null=True, blank=True,
+        verbose_name=_("instansi penerima pengaduan"),
+    )
+    in_extracts = models.BooleanField(
+        _("tercatat di ekstrak DTKS"), default=False,
+        help_text=_("Kepesertaan dibaca dari kolom penanda di file register."),
+    )
+    order = models.PositiveSmallIntegerField(_("urutan"), default=100)
+    active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        verbose_name = _("program")
+        verbose_name_plural = _("program")
+        ordering = ["order", "code"]
+
+    def __str__(self):
+        return self.short_name
+
+
+class PpksCluster(models.Model):
+    """One of the 7 clusters of PP 39/2012 used to group PPKS in reports."""
+
+    code = models.SlugField(_("kode"), max_length=30, unique=True)
+    name = models.CharField(_("nama"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("urutan"), default=100)
+
+    class Meta:
+        verbose_name = _("klaster PPKS")
+        verbose_name_plural = _("klaster PPKS")
+        ordering = ["order"]
+
+    def __str__(self):
+        return self.name
+
+
+class PpksType(models.Model):
+    """One of the 26 PPKS types (Permensos 8/2012); its cluster is editable data."""
+
+    code = models.SlugField(_("kode"), max_length=50, unique=True)
+    name = models.CharField(_("nama"), max_length=150)
+    cluster = models.ForeignKey(PpksCluster, models.PROTECT, related_name="types",
+                                verbose_name=_("klaster"))
+    order = models.PositiveSmallIntegerField(_("urutan"), default=100)
+
+    class Meta:
+        verbose_name = _("jenis PPKS")
+        verbose_name_plural = _("jenis PPKS")
+        ordering = ["order"]
+
+    def __str__(self):
+        return self.name
+
+
+class ImportBatch(models.Model):
+    """One register extract loaded (or tried): file, checksum, who, when, counts."""
+
+    class Layout(models.TextChoices):
+        DTKS = "dtks", _("DTKS / SIKS-NG")
+        BDT2015 = "bdt2015", _("BDT 2015")
+        DTSEN = "dtsen", _("DTSEN")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Menunggu")
+        VALIDATING = "validating", _("Memeriksa")
+        PREVIEW = "preview", _("Siap dikonfirmasi")
+        IMPORTING = "importing", _("Mengimpor")
+        DONE = "done", _("Selesai")
+        REJECTED = "rejected", _("Ditolak (ada masalah)")
+        FAILED = "failed", _("Gagal")
+        CANCELLED = "cancelled", _("Dibatalkan")
+
+    scope_code = models.CharField(
+        _("wilayah"), max_length=13,
+        help_text=_("Kode desa, kecamatan atau kabupaten yang dicakup file ini."),
+    )
+    village = models.ForeignKey(
+        Village, models.PROTECT, null=True, blank=True, related_name="import_batches",
+        verbose_name=_("desa/kelurahan"),
+    )
+    file_name = models.CharField(_("nama file"), max_length=255)
+    file = models.FileField(_("file"), upload_to="register-imports/", blank=True)
+    checksum = models.CharField(_("checksum SHA-256"), max_length=64, db_index=True)
+    size = models.BigIntegerField(_("ukuran (bita)"), default=0)
+    layout = models.CharField(_("format"), max_length=10, choices=Layout.choices, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices,
+                              default=Status.PENDING)
+    skip_invalid = models.BooleanField(_("lewati baris bermasalah"), default=False)
+    dry_run = models.BooleanField(_("uji coba saja"), default=False)
+    progress = models.PositiveSmallIntegerField(_("kemajuan (%)"), default=0)
+    counts = models.JSONField(_("hitungan"), default=dict, blank=True)
+    problems = models.JSONField(_("masalah (contoh)"), default=list, blank=True)
+    problem_count = models.PositiveIntegerField(_("jumlah masalah"), default=0)
+    report = models.FileField(_("laporan masalah"), upload_to="register-import-reports/",
+                              blank=True)
+    message = models.TextField(_("pesan"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True,
+                                   blank=True, verbose_name=_("oleh"))
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("impor register")
+        verbose_name_plural = _("impor register")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.created_at:%d-%m-%Y %H:%M})"
+
+
+class Household(models.Model):
+    """Rumah tangga as the register knows it (ID DTKS / IDBDT / DTSEN family ID)."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "aktif", _("Ada di ekstrak terbaru")
+        ABSENT = "tidak_ada", _("Tidak ada di ekstrak terbaru")
+
+    village = models.ForeignKey(Village, models.PROTECT, related_name="households",
+                                verbose_name=_("desa/kelurahan"))
+    register_id = models.CharField(_("ID register"), max_length=40, unique=True,
+                                   help_text=_("ID DTKS, IDBDT atau ID keluarga DTSEN."))
+    address = models.CharField(_("alamat"), max_length=255, blank=True)
+    dusun = models.CharField(_("dusun"), max_length=60, blank=True)
+    rt = models.CharField(_("RT"), max_length=3, blank=True)
+    rw = models.CharField(_("RW"), max_length=3, blank=True)
+    desil = models.PositiveSmallIntegerField(
+        _("desil"), null=True, blank=True, validators=[MinValueValidator(1),
+                                                        MaxValueValidator(10)])
+    percentile = models.PositiveSmallIntegerField(_("persentil"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.ACTIVE)
+    last_batch = models.ForeignKey(ImportBatch, models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("impor terakhir"))
+    updated_at = models.DateTimeField(_("diperbarui"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("rumah tangga")
+        verbose_name_plural = _("rumah tangga")
+        indexes = [models.Index(fields=["village", "dusun", "rt"], name="hh_village_dusun_rt")]
+
+    def __str__(self):
+        return self.register_id
+
+
+class Family(models.Model):
+    """Keluarga: one Kartu Keluarga within a household."""
+
+    household = models.ForeignKey(Household, models.CASCADE, related_name="families",
+                                  verbose_name=_("rumah tangga"))
+    no_kk = models.CharField(_("nomor KK"), max_length=16, unique=True)
+
+    class Meta:
+        verbose_name = _("keluarga")
+        verbose_name_plural = _("keluarga")
+
+    def __str__(self):
+        return mask_kk(self.no_kk)
+
+
+class Relation(models.IntegerChoices):
+    HEAD = 1, _("Kepala Keluarga")
+    HUSBAND = 2, _("Suami")
+    WIFE = 3, _("Istri")
+    CHILD = 4, _("Anak")
+    CHILD_IN_LAW = 5, _("Menantu")
+    GRANDCHILD = 6, _("Cucu")
+    PARENT = 7, _("Orang tua")
+    PARENT_IN_LAW = 8, _("Mertua")
+    OTHER_RELATIVE = 9, _("Famili lain")
+    HELPER = 10, _("Pembantu")
+    OTHER = 11, _("Lainnya")
+
+
+class Person(models.Model):
+    """A household member (ART) with their NIK."""
+
+    class Sex(models.TextChoices):
+        MALE = "L", _("Laki-laki")
+        FEMALE = "P", _("Perempuan")
+
+    class Status(models.TextChoices):
+        PRESENT = "ada", _("Ada")
+        MOVED = "pindah", _("Pindah")
+        DIED = "meninggal", _("Meninggal")
+        ABSENT = "tidak_ada", _("Tidak ada di ekstrak terbaru")
+
+    household = models.ForeignKey(Household, models.CASCADE, related_name="members",
+                                  verbose_name=_("rumah tangga"))
+    family = models.ForeignKey(Family, models.SET_NULL, null=True, blank=True,
+                               related_name="members", verbose_name=_("keluarga"))
+    # Denormalised from the household: every list and look-up filters by village.
+    village = models.ForeignKey(Village, models.PROTECT, related_name="+",
+                                verbose_name=_("desa/kelurahan"))
+    nik = models.CharField(_("NIK"), max_length=16, unique=True, null=True, blank=True)
+    member_id = models.CharField(_("ID anggota register"), max_length=40, unique=True,
+                                 null=True, blank=True, help_text=_("IDARTBDT bila ada."))
+    name = models.CharField(_("nama"), max_length=150)
+    birth_place = models.CharField(_("tempat lahir"), max_length=100, blank=True)
+    birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
+    sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices, blank=True)
+    relation = models.PositiveSmallIntegerField(_("hubungan keluarga"), choices=Relation.choices,
+                                                null=True, blank=True)
+    mother_name = models.CharField(_("nama ibu kandung"), max_length=150, blank=True)
+    occupation = models.CharField(_("pekerjaan"), max_length=100, blank=True)
+    disability = models.BooleanField(_("disabilitas"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.PRESENT)
+    last_batch = models.ForeignKey(ImportBatch, models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("impor terakhir"))
+    updated_at = models.DateTimeField(_("diperbarui"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("anggota rumah tangga")
+        verbose_name_plural = _("anggota rumah tangga")
+        indexes = [
+            models.Index(fields=["village", "status"], name="person_village_status"),
+            models.Index(fields=["household", "relation"], name="person_household_rel"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.masked_nik})"
+
+    @property
+    def masked_nik(self) -> str:
+        return mask_nik(self.nik) if self.nik else "—"
+
+
+class Participation(models.Model):
+    """Who receives which programme, since when, according to which source."""
+
+    class Source(models.TextChoices):
+        EXTRACT = "ekstrak", _("Ekstrak register")
+        DESK = "meja", _("Dicatat di meja layanan")
+        FACILITATOR = "fasilitator", _("Kunjungan Fasilitator")
+
+    household = models.ForeignKey(Household, models.CASCADE, related_name="participations",
+                                  verbose_name=_("rumah tangga"))
+    person = models.ForeignKey(Person, models.CASCADE, null=True, blank=True,
+                               related_name="participations", verbose_name=_("individu"))
+    programme = models.ForeignKey(Programme, models.PROTECT, related_name="participations",
+                                  verbose_name=_("program"))
+    source = models.CharField(_("sumber"), max_length=12, choices=Source.choices)
+    since = models.DateField(_("sejak"), null=True, blank=True)
+    active = models.BooleanField(_("aktif"), default=True)
+    last_batch = models.ForeignKey(ImportBatch, models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("impor terakhir"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True,
+                                    blank=True, verbose_name=_("dicatat oleh"))
+    recorded_at = models.DateTimeField(_("dicatat"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("kepesertaan program")
+        verbose_name_plural = _("kepesertaan program")
+        indexes = [models.Index(fields=["programme", "active"], name="participation_prog")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "programme", "source"],
+                condition=models.Q(person__isnull=True),
+                name="participation_unique_household",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "programme", "source"],
+                condition=models.Q(person__isnull=False),
+                name="participation_unique_person",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.programme} — {self.person or self.household}"
+
+
+class PersonPpks(models.Model):
+    """A person recorded with a PPKS type."""
+
+    person = models.ForeignKey(Person, models.CASCADE, related_name="ppks",
+                               verbose_name=_("individu"))
+    ppks_type = models.ForeignKey(PpksType, models.PROTECT, related_name="people",
+                                  verbose_name=_("jenis PPKS"))
+    since = models.DateField(_("sejak"), null=True, blank=True)
+    note = models.TextField(_("keterangan"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True,
+                                    blank=True, verbose_name=_("dicatat oleh"))
+    recorded_at = models.DateTimeField(_("dicatat"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("PPKS individu")
+        verbose_name_plural = _("PPKS individu")
+        constraints = [models.UniqueConstraint(fields=["person", "ppks_type"],
+                                               name="person_ppks_unique")]
+
+    def __str__(self):
+        return f"{self.person.name}: {self.ppks_type}"
