@@ -231,6 +231,8 @@ class Person(models.Model):
     member_id = models.CharField(_("ID anggota register"), max_length=40, unique=True,
                                  null=True, blank=True, help_text=_("IDARTBDT bila ada."))
     name = models.CharField(_("nama"), max_length=150)
+    # The name in a spelling-neutral form (see beneficiaries/names.py), for fuzzy look-up.
+    name_key = models.CharField(_("kunci nama"), max_length=150, blank=True, editable=False)
     birth_place = models.CharField(_("tempat lahir"), max_length=100, blank=True)
     birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
     sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices, blank=True)
