@@ -147,6 +147,9 @@ def _clean(value: object, kind: _Kind) -> str:
     Accepts surrounding whitespace and a leading apostrophe. Refuses numbers
     and every text form that shows Excel has converted the value to a number.
     """
+    # Fast path for the common case (the register import calls this a million times).
+    if type(value) is str and len(value) == _LENGTH and value.isascii() and value.isdigit():
+        return value
     if value is None:
         raise IdentityError(gettext("%(label)s belum diisi.") % {"label": kind.label}, code="empty")
     if isinstance(value, numbers.Number) and not isinstance(value, bool):

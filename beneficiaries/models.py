@@ -172,6 +172,7 @@ class Household(models.Model):
     class Meta:
         verbose_name = _("rumah tangga")
         verbose_name_plural = _("rumah tangga")
+        permissions = [("export_register", _("Dapat mengekspor daftar register ke XLSX"))]
         indexes = [models.Index(fields=["village", "dusun", "rt"], name="hh_village_dusun_rt")]
 
     def __str__(self):

@@ -26,6 +26,7 @@ class NavItem:
 
 NAV_ITEMS = [
     NavItem("home", _("Beranda"), "home", "house"),
+    NavItem("register", _("Register"), "register", "journal-text"),
     NavItem("villages", _("Desa"), "village-list", "geo-alt"),
     NavItem(
         "staff", _("Petugas"), "staff-list", "people",

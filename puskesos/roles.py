@@ -44,17 +44,37 @@ ROLE_DESCRIPTIONS = {
 }
 
 _VIEW_ORG = ["puskesos.view_regency", "puskesos.view_district", "puskesos.view_village"]
+# Everyone at the desk looks people up in the register and reads the catalogues.
+_VIEW_REGISTER = [
+    "beneficiaries.view_household", "beneficiaries.view_family", "beneficiaries.view_person",
+    "beneficiaries.view_participation", "beneficiaries.view_personppks",
+    "beneficiaries.view_programme", "beneficiaries.view_ppkstype",
+    "beneficiaries.view_ppkscluster", "referrals.view_agency",
+]
+_IMPORT_REGISTER = ["beneficiaries.add_importbatch", "beneficiaries.view_importbatch"]
+_CATALOGUES = [
+    f"{app}.{action}_{model}"
+    for app, model in [("beneficiaries", "programme"), ("beneficiaries", "ppkstype"),
+                       ("beneficiaries", "ppkscluster"), ("referrals", "agency")]
+    for action in ("add", "change")
+]
 
 # "app_label.codename" for every permission a role holds.
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
-    Role.FRONT_OFFICE: [*_VIEW_ORG],
-    Role.BACK_OFFICE: [*_VIEW_ORG],
-    Role.COORDINATOR: [*_VIEW_ORG, "puskesos.change_village", "puskesos.view_staffprofile"],
-    Role.VILLAGE_HEAD: [*_VIEW_ORG, "puskesos.view_staffprofile"],
-    Role.FACILITATOR: [*_VIEW_ORG],
-    Role.SUPERVISOR: [*_VIEW_ORG, "puskesos.view_staffprofile"],
+    Role.FRONT_OFFICE: [*_VIEW_ORG, *_VIEW_REGISTER],
+    Role.BACK_OFFICE: [*_VIEW_ORG, *_VIEW_REGISTER, "beneficiaries.export_register"],
+    Role.COORDINATOR: [
+        *_VIEW_ORG, *_VIEW_REGISTER, *_IMPORT_REGISTER, "beneficiaries.export_register",
+        "puskesos.change_village", "puskesos.view_staffprofile",
+    ],
+    Role.VILLAGE_HEAD: [*_VIEW_ORG, *_VIEW_REGISTER, "puskesos.view_staffprofile",
+                        "beneficiaries.view_importbatch"],
+    Role.FACILITATOR: [*_VIEW_ORG, *_VIEW_REGISTER],
+    Role.SUPERVISOR: [*_VIEW_ORG, *_VIEW_REGISTER, "beneficiaries.export_register",
+                      "beneficiaries.view_importbatch", "puskesos.view_staffprofile"],
     Role.MANAGER: [
-        *_VIEW_ORG,
+        *_VIEW_ORG, *_VIEW_REGISTER, *_IMPORT_REGISTER, *_CATALOGUES,
+        "beneficiaries.export_register",
         "puskesos.add_village", "puskesos.change_village",
         "puskesos.add_district", "puskesos.change_district",
         "puskesos.add_regency", "puskesos.change_regency",

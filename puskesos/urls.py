@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -25,5 +25,6 @@ urlpatterns = [
     path("petugas/", views.StaffListView.as_view(), name="staff-list"),
     path("healthz/", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("register/", include("beneficiaries.urls")),
     path("admin/", admin.site.urls),
 ]

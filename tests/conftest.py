@@ -12,3 +12,29 @@ def _fast_passwords(settings):
 @pytest.fixture
 def org(db):
     return Org()
+
+
+# Data migrations whose rows a transactional test's flush removes.
+DATA_MIGRATIONS = [
+    "referrals.migrations.0002_agency_catalogue",
+    "beneficiaries.migrations.0002_catalogues",
+]
+
+
+@pytest.fixture
+def committed_org(transactional_db):
+    """The organisation in committed transactions: for the browser tests (the live
+    server runs in another thread) and the background worker (which opens and closes
+    its own connections). The flush after each such test empties every table,
+    including what data migrations created, so that is put back first through the
+    migrations' own code."""
+    import importlib
+
+    from django.apps import apps
+
+    from puskesos.roles import sync_roles
+
+    for module in DATA_MIGRATIONS:
+        importlib.import_module(module).seed(apps, None)
+    sync_roles(apps)
+    return Org()

@@ -59,16 +59,8 @@ def page(browser, live_server):
 
 
 @pytest.fixture
-def e2e_org(transactional_db):
-    from django.apps import apps
-
-    from puskesos.roles import sync_roles
-    from tests.factories import Org
-
-    # A transactional test empties the tables afterwards, including the role groups
-    # that the data migration created: recreate them through the same code.
-    sync_roles(apps)
-    return Org()
+def e2e_org(committed_org):
+    return committed_org
 
 
 def login(page, username, password):

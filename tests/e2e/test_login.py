@@ -12,13 +12,13 @@ from tests.factories import PASSWORD
 pytestmark = pytest.mark.e2e
 
 EXPECTED_NAV = {
-    Role.FRONT_OFFICE: ["home", "villages"],
-    Role.BACK_OFFICE: ["home", "villages"],
-    Role.COORDINATOR: ["home", "villages", "staff"],
-    Role.VILLAGE_HEAD: ["home", "villages", "staff"],
-    Role.FACILITATOR: ["home", "villages"],
-    Role.SUPERVISOR: ["home", "villages", "staff"],
-    Role.MANAGER: ["home", "villages", "staff", "admin"],
+    Role.FRONT_OFFICE: ["home", "register", "villages"],
+    Role.BACK_OFFICE: ["home", "register", "villages"],
+    Role.COORDINATOR: ["home", "register", "villages", "staff"],
+    Role.VILLAGE_HEAD: ["home", "register", "villages", "staff"],
+    Role.FACILITATOR: ["home", "register", "villages"],
+    Role.SUPERVISOR: ["home", "register", "villages", "staff"],
+    Role.MANAGER: ["home", "register", "villages", "staff", "admin"],
 }
 
 

@@ -15,10 +15,16 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.urls import get_resolver, reverse
 from django.urls.resolvers import URLResolver
+from django_tasks_db.models import DBTaskResult
 
+from beneficiaries.models import ImportBatch, PersonPpks, PpksCluster, PpksType, Programme
+from beneficiaries.tasks import register_import_task
 from puskesos.roles import Role
+from referrals.models import Agency
+from tests.beneficiaries.factories import make_household
 
 ANON = "anonymous"
 FO, BO, KOOR, KADES, FASIL, SUP, MAN = (
@@ -59,6 +65,32 @@ SITE_MATRIX = {
               MANAGER=200),
     ),
     "healthz": (None, every(200)),
+    # The register (beneficiaries)
+    "register": (None, every(200, anonymous=LOGIN)),
+    "register-lookup": (None, every(200, anonymous=LOGIN)),
+    "household-detail": ("household", every((200, 404), anonymous=LOGIN)),
+    "register-export": (
+        None,
+        every(403, anonymous=LOGIN, BACK_OFFICE=200, COORDINATOR=200, SUPERVISOR=200,
+              MANAGER=200),
+    ),
+    "register-import": (None, every(403, anonymous=LOGIN, COORDINATOR=200, MANAGER=200)),
+    "register-import-list": (
+        None, every(403, anonymous=LOGIN, COORDINATOR=200, VILLAGE_HEAD=200, SUPERVISOR=200,
+                    MANAGER=200),
+    ),
+    "register-import-detail": (
+        "batch", every(403, anonymous=LOGIN, COORDINATOR=(200, 404), VILLAGE_HEAD=(200, 404),
+                       SUPERVISOR=(200, 404), MANAGER=(200, 404)),
+    ),
+    # POST only for those who may import.
+    "register-import-confirm": (
+        "batch", every(403, anonymous=LOGIN, COORDINATOR=405, MANAGER=405),
+    ),
+    "register-import-report": (
+        "batch", every(403, anonymous=LOGIN, COORDINATOR=(200, 404), VILLAGE_HEAD=(200, 404),
+                       SUPERVISOR=(200, 404), MANAGER=(200, 404)),
+    ),
     "favicon": (None, every(302)),
 }
 
@@ -99,6 +131,34 @@ ADMIN_MODELS = {
     "axes.accessfailurelog": dict(changelist=200, add=403, change=200, delete=403, history=200),
     # Lockouts can be lifted (deleted) by the Manajer.
     "axes.accessattempt": dict(changelist=200, add=403, change=200, delete=200, history=200),
+    # Catalogues: edited, imported and exported by the Manajer (django-import-export;
+    # process_import is POST only).
+    "beneficiaries.programme": dict(changelist=200, add=200, change=200, delete=403,
+                                    history=200, **{"import": 200, "process_import": 405,
+                                                    "export": 200}),
+    "beneficiaries.ppkstype": dict(changelist=200, add=200, change=200, delete=403,
+                                   history=200, **{"import": 200, "process_import": 405,
+                                                   "export": 200}),
+    "beneficiaries.ppkscluster": dict(changelist=200, add=200, change=200, delete=403,
+                                      history=200),
+    "referrals.agency": dict(changelist=200, add=200, change=200, delete=403, history=200,
+                             **{"import": 200, "process_import": 405, "export": 200}),
+    # Register rows come from imports: read-only, scoped, exportable.
+    "beneficiaries.household": dict(changelist=200, add=403, change=(200, OUTSIDE), delete=403,
+                                    history=(200, OUTSIDE), export=200),
+    "beneficiaries.person": dict(changelist=200, add=403, change=(200, OUTSIDE), delete=403,
+                                 history=(200, OUTSIDE), export=200),
+    "beneficiaries.family": dict(changelist=200, add=403, change=(200, OUTSIDE), delete=403,
+                                 history=(200, OUTSIDE)),
+    "beneficiaries.participation": dict(changelist=200, add=403, change=(200, OUTSIDE),
+                                        delete=403, history=(200, OUTSIDE)),
+    "beneficiaries.personppks": dict(changelist=200, add=403, change=(200, OUTSIDE),
+                                     delete=403, history=(200, OUTSIDE)),
+    "beneficiaries.importbatch": dict(changelist=200, add=403, change=(200, OUTSIDE),
+                                      delete=403, history=(200, OUTSIDE)),
+    # Background task results: superusers only.
+    "django_tasks_database.dbtaskresult": dict(changelist=403, add=403, change=403,
+                                               delete=403, history=403),
 }
 ADMIN_ACTIONS = ["changelist", "add", "change", "delete", "history"]
 
@@ -107,7 +167,7 @@ def admin_matrix():
     matrix = dict(ADMIN_SPECIAL)
     for label, statuses in ADMIN_MODELS.items():
         app_label, model = label.split(".")
-        for action in ADMIN_ACTIONS:
+        for action in [*ADMIN_ACTIONS, *(a for a in statuses if a not in ADMIN_ACTIONS)]:
             kind = f"admin:{label}" if action in ("change", "delete", "history") else None
             matrix[f"admin:{app_label}_{model}_{action}"] = (
                 kind, every(NOT_ADMIN, MANAGER=statuses[action]),
@@ -174,7 +234,61 @@ def admin_objects(org, label):
             defaults={"failures_since_start": 1},
         )
         return obj, obj
+    if label in ("beneficiaries.programme",):
+        obj = Programme.objects.get(code="pkh")
+        return obj, obj
+    if label == "beneficiaries.ppkstype":
+        obj = PpksType.objects.first()
+        return obj, obj
+    if label == "beneficiaries.ppkscluster":
+        obj = PpksCluster.objects.first()
+        return obj, obj
+    if label == "referrals.agency":
+        obj = Agency.objects.first()
+        return obj, obj
+    if label == "django_tasks_database.dbtaskresult":
+        register_objects(org)
+        obj = DBTaskResult.objects.first()
+        return obj, obj
+    register = register_objects(org)
+    own, other = register[org.own.pk], register[org.foreign_village.pk]
+    if label == "beneficiaries.household":
+        return own["household"], other["household"]
+    if label == "beneficiaries.family":
+        return own["household"].families.get(), other["household"].families.get()
+    if label == "beneficiaries.person":
+        return own["person"], other["person"]
+    if label == "beneficiaries.participation":
+        return own["participation"], other["participation"]
+    if label == "beneficiaries.personppks":
+        return own["ppks"], other["ppks"]
+    if label == "beneficiaries.importbatch":
+        return own["batch"], other["batch"]
     raise AssertionError(f"no admin objects for {label}")
+
+
+def register_objects(org):
+    """One household (with a person, a programme, a PPKS record) and one import batch
+    with a problem report in each village the matrix visits."""
+    if getattr(org, "_register", None) is None:
+        register_import_task.enqueue(0, False)  # a task result row for the admin
+        org._register = {}
+        for village in (org.own, org.sibling, org.other_district_village, org.foreign_village):
+            household = make_household(village, ["ASEP SUNANDAR", "SITI AMINAH"],
+                                       programmes=["pkh"])
+            person = household.members.first()
+            batch = ImportBatch.objects.create(
+                scope_code=village.code, village=village, file_name="dtks.csv",
+                checksum="0" * 64, status=ImportBatch.Status.PREVIEW,
+            )
+            batch.report.save("masalah.xlsx", ContentFile(b"PK-test"), save=True)
+            org._register[village.pk] = {
+                "household": household, "person": person, "batch": batch,
+                "participation": household.participations.first(),
+                "ppks": PersonPpks.objects.create(person=person,
+                                                  ppks_type=PpksType.objects.first()),
+            }
+    return org._register
 
 
 def build_kwargs(org, kind, role, which):
@@ -186,6 +300,11 @@ def build_kwargs(org, kind, role, which):
             role if role != ANON else Role.FRONT_OFFICE
         )
         return {"code": village.code}
+    if kind in ("household", "batch"):
+        village = org.own if which == 0 else org.other_village_for(
+            role if role != ANON else Role.FRONT_OFFICE
+        )
+        return {"pk": register_objects(org)[village.pk][kind].pk}
     if kind == "app_list":
         return {"app_label": "puskesos"}
     if kind == "view_on_site":
