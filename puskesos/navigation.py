@@ -7,6 +7,7 @@ sees its own menu.
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from .roles import Role, user_roles
@@ -52,9 +53,15 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    profile = staff_profile(user)
+
+    def unit():
+        profile = staff_profile(user)
+        return profile.unit if profile else None
+
+    # Lazy: htmx partials never show the menu, so they never pay its queries.
     return {
-        "nav_items": nav_items_for(user),
-        "current_roles": sorted(role.value for role in user_roles(user)),
-        "current_unit": profile.unit if profile else None,
+        "nav_items": SimpleLazyObject(lambda: nav_items_for(user)),
+        "current_roles": SimpleLazyObject(
+            lambda: sorted(role.value for role in user_roles(user))),
+        "current_unit": SimpleLazyObject(unit),
     }

@@ -53,9 +53,29 @@ def test_weak_passwords_are_refused_in_indonesian(db):
             raise AssertionError(f"{weak!r} was accepted")
 
 
-def test_session_expires_after_inactivity(settings):
+def test_session_expires_after_inactivity_and_activity_renews_it(client, org, settings):
+    from django.contrib.sessions.models import Session
+
+    from puskesos.sessions import KEY
+
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST
+    client.force_login(org.users[Role.FRONT_OFFICE])
+    client.get(reverse("home"))
+    key = client.session.session_key
+    first = Session.objects.get(session_key=key).expire_date
+    # Within the minute: no write (the live search types many requests).
+    client.get(reverse("home"))
+    assert Session.objects.get(session_key=key).expire_date == first
+    # A minute later the session is renewed for another 30 minutes.
+    session = client.session
+    session[KEY] -= 61
+    session.save()
+    saved = Session.objects.get(session_key=key).expire_date
+    client.get(reverse("home"))
+    assert Session.objects.get(session_key=key).expire_date > saved
+    # An expired session no longer logs anyone in.
+    Session.objects.filter(session_key=key).update(expire_date=first.replace(year=2000))
+    assert client.get(reverse("home")).status_code == 302
 
 
 def test_expired_session_sends_to_login_with_explanation(client, org):
