@@ -68,6 +68,11 @@ def set_aside(cursor) -> SetAside:
     cursor.execute(f"LOCK TABLE {', '.join(REGISTER_TABLES)} IN ACCESS EXCLUSIVE MODE")
     cursor.execute(f"SET LOCAL maintenance_work_mem = '{MAINTENANCE_WORK_MEM}'")
     cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+    # Every join of the load matches whole tables without indexes: hash joins. The
+    # staged tables have no statistics, and a sort-merge on text (the database's
+    # collation) or a nested loop guessed from them costs seconds; so does JIT compiling.
+    for setting in ("enable_mergejoin", "enable_nestloop", "jit"):
+        cursor.execute(f"SET LOCAL {setting} = off")
     tables = list(REGISTER_TABLES)
     saved = SetAside()
 
@@ -103,17 +108,17 @@ def set_aside(cursor) -> SetAside:
     # The other indexes (those of the keys are gone by now).
     cursor.execute(
         """
-        SELECT i.relname, pg_get_indexdef(x.indexrelid)
+        SELECT x.indexrelid::regclass::text, i.relname, pg_get_indexdef(x.indexrelid)
         FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
         WHERE x.indrelid = ANY(%s::regclass[])
         ORDER BY x.indrelid::regclass::text, i.relname
         """,
         [tables],
     )
-    for name, definition in cursor.fetchall():
+    for index, name, definition in cursor.fetchall():
         if name in KEPT_INDEXES:
             continue
-        cursor.execute(f"DROP INDEX {_ident(name)}")
+        cursor.execute(f"DROP INDEX {index}")
         saved.indexes.append(definition)
     return saved
 
@@ -124,116 +129,172 @@ def restore(cursor, saved: SetAside) -> None:
         cursor.execute(statement)
 
 
-def merge(cursor, *, params: dict, village_ids: list[int], programmes: dict) -> None:
+class _Ids:
+    """New ids for one table, drawn from its sequence as one block (no nextval() per
+    row: a million calls cost seconds). The table is locked, so nobody else draws."""
+
+    def __init__(self, cursor, table: str, stage: str):
+        self.cursor = cursor
+        self.sequence = f"pg_get_serial_sequence('{table}', 'id')"
+        cursor.execute(f"SELECT COUNT(*) FROM {stage}")
+        self.staged = cursor.fetchone()[0]  # at most this many new ids
+        cursor.execute(f"SELECT nextval({self.sequence})")
+        self.base = cursor.fetchone()[0]
+        cursor.execute(f"SELECT setval({self.sequence}, %s, false)", [self.base + self.staged])
+
+    def number(self, new: str, order: str = "") -> str:
+        """SQL for a row's new id: ``new`` is its condition, ``order`` the numbering order."""
+        return (
+            f"CASE WHEN {new} THEN {int(self.base) - 1} + SUM(CASE WHEN {new} THEN 1 ELSE 0 END) "
+            f"OVER ({order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) END"
+        )
+
+    def used(self, stage: str, new: str) -> int:
+        """Give back the ids of the block that the rows of ``stage`` did not take; return
+        how many were taken."""
+        self.cursor.execute(f"SELECT COUNT(*) FROM {stage} WHERE {new}")
+        used = self.cursor.fetchone()[0]
+        self.cursor.execute(f"SELECT setval({self.sequence}, %s, false)", [self.base + used])
+        return used
+
+
+def merge(
+    cursor, *, params: dict, village_ids: list[int], programmes: dict, all_families_kept: bool
+) -> dict:
     """Write the staged rows into the register without ON CONFLICT (no unique indexes).
 
-    Same outcome as ``store._merge`` row for row: households by register ID, families
+    Same outcome as ``store._upsert`` row for row: households by register ID, families
     by KK, people by NIK (or member ID when the NIK is empty) are updated when known
-    and added otherwise; extract participations follow the programme flags. Marking
-    the absent is left to the caller (it is the same for both paths).
+    and added otherwise; extract participations follow the programme flags. Each
+    staged row is matched once (a hash join on its key) and given its id, the known
+    one or a new one from the table's sequence (the tables are locked), so the later
+    steps join on integers only. Marking the absent is left to the caller. Returns the
+    counts of staged and already registered households and people.
+    ``all_families_kept``: no row was left out, so every staged family has people.
     """
+    for stage in ("household", "family", "person", "participation"):
+        cursor.execute(f"DROP TABLE IF EXISTS stage_{stage}_id")
+    cursor.execute("DROP TABLE IF EXISTS stage_participation")
+    ids = _Ids(cursor, "beneficiaries_household", "stage_household")
+    cursor.execute(
+        f"""
+        CREATE TEMPORARY TABLE stage_household_id ON COMMIT DROP AS
+        SELECT s.*, h.id AS known_id, COALESCE(h.id, {ids.number("h.id IS NULL")}) AS id
+        FROM stage_household s
+        LEFT JOIN beneficiaries_household h ON h.register_id = s.register_id
+        """
+    )
+    counts = {
+        "households": ids.staged,
+        "households_updated": ids.staged - ids.used("stage_household_id", "known_id IS NULL"),
+    }
     cursor.execute(
         """
         UPDATE beneficiaries_household h SET
             village_id = s.village_id, address = s.address, dusun = s.dusun, rt = s.rt,
             rw = s.rw, desil = s.desil, percentile = s.percentile, status = 'aktif',
             last_batch_id = %(batch)s, updated_at = %(now)s
-        FROM stage_household s WHERE h.register_id = s.register_id
+        FROM stage_household_id s WHERE h.id = s.known_id
         """,
         params,
     )
     cursor.execute(
         """
         INSERT INTO beneficiaries_household
-            (register_id, village_id, address, dusun, rt, rw, desil, percentile, status,
+            (id, register_id, village_id, address, dusun, rt, rw, desil, percentile, status,
              last_batch_id, updated_at)
-        SELECT register_id, village_id, address, dusun, rt, rw, desil, percentile, 'aktif',
-               %(batch)s, %(now)s
-        FROM stage_household s
-        WHERE NOT EXISTS (
-            SELECT 1 FROM beneficiaries_household h WHERE h.register_id = s.register_id)
+        SELECT id, register_id, village_id, address, dusun, rt, rw, desil, percentile,
+               'aktif', %(batch)s, %(now)s
+        FROM stage_household_id WHERE known_id IS NULL
         """,
         params,
     )
-    cursor.execute("ANALYZE beneficiaries_household")
 
     # Families of the people kept, with their household's id.
+    ids = _Ids(cursor, "beneficiaries_family", "stage_family")
     cursor.execute(
-        """
+        f"""
         CREATE TEMPORARY TABLE stage_family_id ON COMMIT DROP AS
-        SELECT f.no_kk, h.id AS household_id
-        FROM stage_family f JOIN beneficiaries_household h ON h.register_id = f.register_id
-        WHERE f.no_kk IN (SELECT no_kk FROM stage_person)
+        SELECT f.no_kk, h.id AS household_id, known.id AS known_id,
+               known.household_id AS known_household_id,
+               COALESCE(known.id, {ids.number("known.id IS NULL")}) AS id
+        FROM stage_family f
+        JOIN stage_household_id h ON h.register_id = f.register_id
+        LEFT JOIN beneficiaries_family known ON known.no_kk = f.no_kk
+        {"" if all_families_kept else "WHERE f.no_kk IN (SELECT no_kk FROM stage_person)"}
         """
     )
+    ids.used("stage_family_id", "known_id IS NULL")
     cursor.execute(
         """
         UPDATE beneficiaries_family fam SET household_id = s.household_id
         FROM stage_family_id s
-        WHERE fam.no_kk = s.no_kk AND fam.household_id <> s.household_id
+        WHERE fam.id = s.known_id AND s.known_household_id <> s.household_id
         """
     )
     cursor.execute(
         """
-        INSERT INTO beneficiaries_family (no_kk, household_id)
-        SELECT s.no_kk, s.household_id FROM stage_family_id s
-        WHERE NOT EXISTS (SELECT 1 FROM beneficiaries_family fam WHERE fam.no_kk = s.no_kk)
+        INSERT INTO beneficiaries_family (id, no_kk, household_id)
+        SELECT id, no_kk, household_id FROM stage_family_id WHERE known_id IS NULL
         """
     )
-    cursor.execute("ANALYZE beneficiaries_family")
 
-    # People: the staged row with its household and family ids, then update or add.
+    # People: matched by NIK, or by member ID when the NIK is empty. A person whose
+    # household was left out (a refused register ID) is not written, but an existing
+    # one still gets the participations of the file, as in store._upsert.
+    ids = _Ids(cursor, "beneficiaries_person", "stage_person")
+    new = "pn.id IS NULL AND pm.id IS NULL AND h.id IS NOT NULL"
     cursor.execute(
-        """
+        f"""
         CREATE TEMPORARY TABLE stage_person_id ON COMMIT DROP AS
         SELECT h.id AS household_id, f.id AS family_id, s.village_id, s.nik, s.member_id,
                s.name, s.name_key, COALESCE(s.birth_place, '') AS birth_place, s.birth_date,
                COALESCE(s.sex, '') AS sex, s.relation,
                COALESCE(s.mother_name, '') AS mother_name,
-               COALESCE(s.occupation, '') AS occupation, s.disability, s.status, s.pbi, s.pip
+               COALESCE(s.occupation, '') AS occupation, s.disability, s.status, s.pbi, s.pip,
+               COALESCE(pn.id, pm.id) AS known_id,
+               COALESCE(pn.household_id, pm.household_id) AS known_household_id,
+               COALESCE(pn.id, pm.id, {ids.number(new)}) AS id
         FROM stage_person s
-        JOIN beneficiaries_household h ON h.register_id = s.register_id
-        LEFT JOIN beneficiaries_family f ON f.no_kk = s.no_kk
+        LEFT JOIN stage_household_id h ON h.register_id = s.register_id
+        LEFT JOIN stage_family_id f ON f.no_kk = s.no_kk AND h.id IS NOT NULL
+        LEFT JOIN beneficiaries_person pn ON pn.nik = s.nik
+        LEFT JOIN beneficiaries_person pm ON s.nik IS NULL AND pm.member_id = s.member_id
         """
     )
-    update = """
+    ids.used("stage_person_id", "known_id IS NULL AND household_id IS NOT NULL")
+    cursor.execute("SELECT COUNT(known_id) FROM stage_person_id")
+    counts.update(people=ids.staged, people_updated=cursor.fetchone()[0])
+    cursor.execute(
+        """
         UPDATE beneficiaries_person p SET
             household_id = s.household_id, family_id = s.family_id, village_id = s.village_id,
-            {member} name = s.name, name_key = s.name_key, birth_place = s.birth_place,
-            birth_date = s.birth_date, sex = s.sex, relation = s.relation,
-            mother_name = s.mother_name, occupation = s.occupation, disability = s.disability,
-            status = s.status, last_batch_id = %(batch)s, updated_at = %(now)s
+            member_id = s.member_id, name = s.name, name_key = s.name_key,
+            birth_place = s.birth_place, birth_date = s.birth_date, sex = s.sex,
+            relation = s.relation, mother_name = s.mother_name, occupation = s.occupation,
+            disability = s.disability, status = s.status, last_batch_id = %(batch)s,
+            updated_at = %(now)s
         FROM stage_person_id s
-    """
-    cursor.execute(
-        update.format(member="member_id = s.member_id,") + " WHERE p.nik = s.nik", params
-    )
-    cursor.execute(
-        update.format(member="")
-        + " WHERE s.nik IS NULL AND p.member_id = s.member_id",
+        WHERE p.id = s.known_id AND s.household_id IS NOT NULL
+        """,
         params,
     )
-    insert = """
+    cursor.execute(
+        """
         INSERT INTO beneficiaries_person
-            (household_id, family_id, village_id, nik, member_id, name, name_key,
+            (id, household_id, family_id, village_id, nik, member_id, name, name_key,
              birth_place, birth_date, sex, relation, mother_name, occupation, disability,
              status, last_batch_id, updated_at)
-        SELECT household_id, family_id, village_id, nik, member_id, name, name_key,
+        SELECT id, household_id, family_id, village_id, nik, member_id, name, name_key,
                birth_place, birth_date, sex, relation, mother_name, occupation, disability,
                status, %(batch)s, %(now)s
-        FROM stage_person_id s
-    """
-    cursor.execute(
-        insert + " WHERE s.nik IS NOT NULL AND NOT EXISTS ("
-        "SELECT 1 FROM beneficiaries_person p WHERE p.nik = s.nik)",
-        params,
-    )
-    cursor.execute(
-        insert + " WHERE s.nik IS NULL AND NOT EXISTS ("
-        "SELECT 1 FROM beneficiaries_person p WHERE p.member_id = s.member_id)",
+        FROM stage_person_id
+        WHERE known_id IS NULL AND household_id IS NOT NULL
+        """,
         params,
     )
     _participations(cursor, params=params, village_ids=village_ids, programmes=programmes)
+    return counts
 
 
 def _participations(cursor, *, params, village_ids, programmes) -> None:
@@ -244,40 +305,35 @@ def _participations(cursor, *, params, village_ids, programmes) -> None:
     for code, column in (("pkh", "pkh"), ("bpnt", "bpnt")):
         if code in programmes:
             parts.append(
-                f"SELECT h.id AS household_id, NULL::bigint AS person_id, "
+                f"SELECT id AS household_id, NULL::bigint AS person_id, "
                 f"{int(programmes[code])} AS programme_id "
-                f"FROM stage_household s JOIN beneficiaries_household h "
-                f"ON h.register_id = s.register_id WHERE s.{column}"
+                f"FROM stage_household_id WHERE {column}"
             )
     for code, column in (("pbi-jk", "pbi"), ("pip", "pip")):
         if code in programmes:
-            for key, extra in (("nik", ""), ("member_id", " AND s.nik IS NULL")):
-                parts.append(
-                    f"SELECT p.household_id, p.id, {int(programmes[code])} "
-                    f"FROM stage_person s JOIN beneficiaries_person p ON p.{key} = s.{key} "
-                    f"WHERE s.{column}{extra}"
-                )
+            parts.append(
+                f"SELECT COALESCE(household_id, known_household_id), id, "
+                f"{int(programmes[code])} FROM stage_person_id "
+                f"WHERE {column} AND id IS NOT NULL"
+            )
     if parts:
         cursor.execute(
-            "CREATE TEMPORARY TABLE stage_participation ON COMMIT DROP AS "
-            + " UNION ALL ".join(parts)
+            f"""
+            CREATE TEMPORARY TABLE stage_participation ON COMMIT DROP AS
+            SELECT s.*, COALESCE(th.id, tp.id) AS known_id
+            FROM ({" UNION ALL ".join(parts)}) s
+            LEFT JOIN beneficiaries_participation th
+                ON s.person_id IS NULL AND th.person_id IS NULL AND th.source = 'ekstrak'
+                AND th.household_id = s.household_id AND th.programme_id = s.programme_id
+            LEFT JOIN beneficiaries_participation tp
+                ON tp.source = 'ekstrak' AND tp.person_id = s.person_id
+                AND tp.programme_id = s.programme_id
+            """
         )
-        cursor.execute("ANALYZE stage_participation")
         cursor.execute(
             """
             UPDATE beneficiaries_participation t SET active = true, last_batch_id = %(batch)s
-            FROM stage_participation s
-            WHERE s.person_id IS NULL AND t.person_id IS NULL AND t.source = 'ekstrak'
-              AND t.household_id = s.household_id AND t.programme_id = s.programme_id
-            """,
-            params,
-        )
-        cursor.execute(
-            """
-            UPDATE beneficiaries_participation t SET active = true, last_batch_id = %(batch)s
-            FROM stage_participation s
-            WHERE t.source = 'ekstrak' AND t.person_id = s.person_id
-              AND t.programme_id = s.programme_id
+            FROM stage_participation s WHERE t.id = s.known_id
             """,
             params,
         )
@@ -295,31 +351,13 @@ def _participations(cursor, *, params, village_ids, programmes) -> None:
         [params["batch"], *ids],
     )
     if parts:
-        insert = """
+        cursor.execute(
+            """
             INSERT INTO beneficiaries_participation
                 (household_id, person_id, programme_id, source, active, last_batch_id,
                  recorded_at)
-            SELECT s.household_id, s.person_id, s.programme_id, 'ekstrak', true, %(batch)s,
-                   %(now)s
-            FROM stage_participation s
-        """
-        cursor.execute(
-            insert
-            + """
-            WHERE s.person_id IS NULL AND NOT EXISTS (
-                SELECT 1 FROM beneficiaries_participation t
-                WHERE t.person_id IS NULL AND t.source = 'ekstrak'
-                  AND t.household_id = s.household_id AND t.programme_id = s.programme_id)
-            """,
-            params,
-        )
-        cursor.execute(
-            insert
-            + """
-            WHERE s.person_id IS NOT NULL AND NOT EXISTS (
-                SELECT 1 FROM beneficiaries_participation t
-                WHERE t.source = 'ekstrak' AND t.person_id = s.person_id
-                  AND t.programme_id = s.programme_id)
+            SELECT household_id, person_id, programme_id, 'ekstrak', true, %(batch)s, %(now)s
+            FROM stage_participation WHERE known_id IS NULL
             """,
             params,
         )

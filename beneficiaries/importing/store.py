@@ -6,6 +6,12 @@ per household), duplicates are caught. :func:`store` then loads everything into
 temporary staging tables (COPY on PostgreSQL, executemany on SQLite) and merges
 them into the register with a handful of INSERT … ON CONFLICT / UPDATE statements,
 so a million rows cost a few statements, not a million.
+
+Rows come to the collector one by one (:meth:`Collector.add`, ``add_compact``) or, for
+a stretch of plainly valid rows, summed up (:class:`Chunk`, :meth:`Collector.add_chunk`:
+a few dictionary updates for thousands of rows). On PostgreSQL a large load (see
+:data:`BULK_MIN_ROWS`) sets the register's indexes and foreign keys aside while it
+writes and rebuilds them afterwards (:mod:`.bulk`).
 """
 
 from __future__ import annotations
@@ -383,7 +389,10 @@ class TimedCursor:
     def execute(self, sql, params=None):
         started = time.monotonic()
         result = self.cursor.execute(sql, params)
-        self._note(" ".join(sql.split())[:60], started)
+        label = " ".join(sql.split())
+        # Index and key rebuilds of a large load: one line each, with the object's name.
+        ddl = label.startswith(("ALTER TABLE", "CREATE INDEX", "CREATE UNIQUE INDEX"))
+        self._note(label[:110] if ddl else label[:60], started)
         return result
 
     def executemany(self, sql, rows):
@@ -511,7 +520,7 @@ def store(*, batch, collector: Collector, spool_path: str, skip_invalid: bool) -
                 "CREATE INDEX stage_household_rid ON stage_household (register_id)",
             ):
                 cursor.execute(stmt)
-        if pg:
+        if pg and not large:
             cursor.execute("ANALYZE stage_person")
             cursor.execute("ANALYZE stage_household")
             cursor.execute("ANALYZE stage_family")
@@ -523,7 +532,9 @@ def store(*, batch, collector: Collector, spool_path: str, skip_invalid: bool) -
             _drop_conflicting(cursor, problems)
 
         counts = _merge(
-            cursor, batch=batch, now=now, village_ids=collector.village_ids, large=large
+            cursor, batch=batch, now=now, village_ids=collector.village_ids, large=large,
+            # Every staged family still has people unless rows were left out.
+            all_families_kept=not problems and not collector.dropped_rows,
         )
         counts["bulk"] = large
         counts["timings"] = cursor.timings
@@ -606,21 +617,48 @@ def _drop_conflicting(cursor, problems):
         cursor.execute(
             f"DELETE FROM stage_person WHERE line_no IN ({', '.join(['%s'] * len(chunk))})", chunk
         )
-    cursor.execute(
-        "DELETE FROM stage_household WHERE register_id NOT IN "
-        "(SELECT register_id FROM stage_person)"
-    )
+    # A refused register ID (another village's) is reported once, at its first row; its
+    # other rows are left out too, not attached to the other village's household.
     cursor.execute(
         """
-        DELETE FROM stage_household WHERE register_id IN (
+        DELETE FROM stage_person WHERE register_id IN (
             SELECT s.register_id FROM stage_household s
             JOIN beneficiaries_household h ON h.register_id = s.register_id
             WHERE h.village_id <> s.village_id)
         """
     )
+    cursor.execute(
+        "DELETE FROM stage_household WHERE register_id NOT IN "
+        "(SELECT register_id FROM stage_person)"
+    )
 
 
-def _merge(cursor, *, batch, now, village_ids, large: bool) -> dict:
+def _merge(cursor, *, batch, now, village_ids, large: bool, all_families_kept: bool) -> dict:
+    params = {"batch": batch.pk, "now": now}
+    if large:
+        cursor.execute(
+            "SELECT code, id FROM beneficiaries_programme "
+            "WHERE code IN ('pkh','bpnt','pbi-jk','pip')"
+        )
+        programmes = dict(cursor.fetchall())
+        saved = bulk.set_aside(cursor)
+        counts = bulk.merge(
+            cursor, params=params, village_ids=village_ids, programmes=programmes,
+            all_families_kept=all_families_kept,
+        )
+    else:
+        counts = _counts(cursor)
+        _upsert(cursor, params=params, village_ids=village_ids)
+    counts["households_added"] = counts["households"] - counts["households_updated"]
+    counts["people_added"] = counts["people"] - counts["people_updated"]
+    _mark_absent(cursor, batch=batch, now=now, village_ids=village_ids, counts=counts)
+    if large:
+        bulk.restore(cursor, saved)
+    return counts
+
+
+def _counts(cursor) -> dict:
+    """How many staged households and people are already in the register."""
     counts = {}
     cursor.execute("SELECT COUNT(*) FROM stage_household")
     counts["households"] = cursor.fetchone()[0]
@@ -629,7 +667,6 @@ def _merge(cursor, *, batch, now, village_ids, large: bool) -> dict:
         "ON h.register_id = s.register_id"
     )
     counts["households_updated"] = cursor.fetchone()[0]
-    counts["households_added"] = counts["households"] - counts["households_updated"]
     cursor.execute("SELECT COUNT(*) FROM stage_person")
     counts["people"] = cursor.fetchone()[0]
     cursor.execute(
@@ -641,25 +678,6 @@ def _merge(cursor, *, batch, now, village_ids, large: bool) -> dict:
         "ON p.member_id = s.member_id WHERE s.nik IS NULL"
     )
     counts["people_updated"] = updated + cursor.fetchone()[0]
-    counts["people_added"] = counts["people"] - counts["people_updated"]
-
-    params = {"batch": batch.pk, "now": now}
-    if large:
-        cursor.execute(
-            "SELECT code, id FROM beneficiaries_programme "
-            "WHERE code IN ('pkh','bpnt','pbi-jk','pip')"
-        )
-        programmes = dict(cursor.fetchall())
-        saved = bulk.set_aside(cursor)
-        bulk.merge(cursor, params=params, village_ids=village_ids, programmes=programmes)
-    else:
-        saved = None
-        _upsert(cursor, params=params, village_ids=village_ids)
-    _mark_absent(cursor, batch=batch, now=now, village_ids=village_ids, counts=counts)
-    if saved is not None:
-        bulk.restore(cursor, saved)
-        for table in bulk.REGISTER_TABLES:
-            cursor.execute(f"ANALYZE {table}")
     return counts
 
 

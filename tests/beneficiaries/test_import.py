@@ -9,10 +9,17 @@ import hashlib
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection, transaction
 
 from beneficiaries.identity import parse_nik
+from beneficiaries.importing import parallel
+from beneficiaries.importing import store as import_store
+from beneficiaries.importing.rows import RowChecker
 from beneficiaries.models import Family, Household, ImportBatch, Participation, Person
+from beneficiaries.selectors import register_lookup
+from beneficiaries.services import register_import
 from beneficiaries.synthetic import write_extract
+from puskesos.roles import Role
 
 CIMAUNG = "32.04.17.2001"
 
@@ -274,3 +281,262 @@ def test_a_row_with_more_values_than_columns_is_reported_not_lost(org, extract):
     batch = ImportBatch.objects.get()
     assert any(p["row"] == 16 for p in batch.problems)
     assert batch.counts["rows"] == 300
+
+
+# ---------------------------------------------------------------------------
+# Fast paths: the same answers as checking and storing row by row
+# ---------------------------------------------------------------------------
+
+
+class _Rollback(Exception):
+    pass
+
+
+def register_content():
+    """What the register holds, without row ids (two ways of storing may number rows
+    differently): households, families, people and participations by their keys."""
+    households = dict(Household.objects.values_list("pk", "register_id"))
+    people = dict(Person.objects.values_list("pk", "nik"))
+    families = dict(Family.objects.values_list("pk", "no_kk"))
+    return (
+        sorted(
+            (h["register_id"], h["village_id"], h["address"], h["dusun"], h["rt"], h["rw"],
+             h["desil"], h["percentile"], h["status"])
+            for h in Household.objects.values()
+        ),
+        sorted(Family.objects.values_list("no_kk", "household__register_id")),
+        sorted(
+            (p["nik"] or "", p["member_id"] or "", households[p["household_id"]],
+             families.get(p["family_id"]) or "", p["village_id"], p["name"], p["name_key"],
+             p["birth_place"], p["birth_date"], p["sex"], p["relation"], p["mother_name"],
+             p["occupation"], p["disability"], p["status"])
+            for p in Person.objects.values()
+        ),
+        sorted(
+            (households[p["household_id"]], people.get(p["person_id"]) or "", p["programme_id"],
+             p["source"], p["active"])
+            for p in Participation.objects.values()
+        ),
+    )
+
+
+def _import_and_roll_back(path, scope, report, **options):
+    """Import, note what it reported and stored, then undo it all."""
+    outcome = {}
+    try:
+        with transaction.atomic():
+            batch = register_import(actor=None, path=path, scope_code=scope,
+                                    report_path=report, **options)
+            outcome["counts"] = {k: v for k, v in batch.counts.items()
+                                 if not k.startswith("seconds") and k != "timings"}
+            outcome["status"] = batch.status
+            outcome["problems"] = read_rows(report, delimiter=";")
+            outcome["register"] = register_content()
+            raise _Rollback
+    except _Rollback:
+        pass
+    return outcome
+
+
+@pytest.fixture
+def troubled_extract(tmp_path):
+    """2,500 people in two villages, with every kind of problem and warning sprinkled
+    over the file (so over several stretches), and one value needing COPY escaping."""
+    path = tmp_path / "bermasalah.csv"
+    write_extract(path, layout="dtks", people=2500, villages=[CIMAUNG, "32.04.17.2002"], seed=11)
+    rows = read_rows(path)
+    col = {name: i for i, name in enumerate(rows[0])}
+    rows[40][col["NIK"]] = "3.20417E+15"
+    rows[2100][col["NIK"]] = rows[90][col["NIK"]]  # duplicate far apart
+    rows[2200][col["NIK"]] = rows[2201][col["NIK"]]  # duplicate, adjacent
+    rows[300][col["JENIS KELAMIN"]] = (
+        "PEREMPUAN" if rows[300][col["JENIS KELAMIN"]] == "LAKI-LAKI" else "LAKI-LAKI")
+    rows[700][col["TANGGAL LAHIR"]] = "01-01-1901"
+    rows[1200][col["NO KK"]] = rows[10][col["NO KK"]]  # a KK in two households
+    rows[1500][col["NAMA"]] = "ASEP\\SUHENDAR"
+    rows[1800][col["NIK"]] = ""
+    rows[1900][col["RT"]] = "ABC"
+    rows[1000][col["PBI JK"]] = "MUNGKIN"
+    rows[2300].extend(["NILAI", "BERLEBIH"])
+    # A register ID used in the other village too.
+    other = next(i for i in range(1, len(rows)) if rows[i][col["KODE WILAYAH"]] !=
+                 rows[5][col["KODE WILAYAH"]])
+    rows[other][col["ID DTKS"]] = rows[5][col["ID DTKS"]]
+    write_rows(path, rows[:1500] + [[]] + rows[1500:])
+    return path
+
+
+@pytest.mark.django_db(transaction=False)
+def test_checking_in_stretches_and_in_workers_reports_exactly_what_row_by_row_does(
+        org, troubled_extract, tmp_path, monkeypatch):
+    report = tmp_path / "masalah.csv"
+    options = {"skip_invalid": True}
+    # Row by row, the general way only.
+    with monkeypatch.context() as patch:
+        patch.setattr(RowChecker, "check_fast", lambda self, row, cells: None)
+        patch.setattr(RowChecker, "check_many", lambda self, rows: None)
+        patch.setattr(parallel, "PARALLEL_MIN_BYTES", 1 << 40)
+        general = _import_and_roll_back(troubled_extract, "32.04.17", report, **options)
+    # Fast paths in this process, small stretches.
+    with monkeypatch.context() as patch:
+        patch.setattr(parallel, "PARALLEL_MIN_BYTES", 1 << 40)
+        patch.setattr(parallel, "STRETCH_ROWS", 97)
+        here = _import_and_roll_back(troubled_extract, "32.04.17", report, **options)
+    # Worker processes, the file cut every ~20 kB.
+    checked_in_workers = []
+    in_workers = parallel._check_in_workers
+
+    def spy(*args):
+        checked = in_workers(*args)
+        checked_in_workers.append(len(args[3]))
+        return checked
+
+    with monkeypatch.context() as patch:
+        patch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
+        patch.setattr(parallel, "STRETCH_BYTES", 20_000)
+        patch.setattr(parallel, "_check_in_workers", spy)
+        workers = _import_and_roll_back(troubled_extract, "32.04.17", report, **options)
+    assert checked_in_workers and checked_in_workers[0] > 10  # stretches
+
+    assert general["status"] == ImportBatch.Status.DONE
+    assert len(general["problems"]) > 12
+    reasons = " ".join(p[3] for p in general["problems"])
+    for expected in ("NIK ganda", "Excel", "Jenis kelamin", "Tanggal lahir", "dua rumah tangga",
+                     "dua desa", "lebih banyak kolom", "RT"):
+        assert expected in reasons
+    assert here == general
+    assert workers == general
+    assert any(p[5] == "ASEP\\SUHENDAR" for p in general["register"][2])
+
+
+def test_an_all_or_nothing_import_checked_in_workers_is_refused_the_same(org, extract,
+                                                                         monkeypatch):
+    path, _stats = extract
+    rows = read_rows(path)
+    rows[250][rows[0].index("NIK")] = rows[3][rows[0].index("NIK")]
+    write_rows(path, rows)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(parallel, "STRETCH_BYTES", 5_000)
+    with pytest.raises(CommandError, match="Tidak ada yang diubah"):
+        call_command("import_register", str(path), "--village", CIMAUNG)
+    batch = ImportBatch.objects.get()
+    assert {p["row"] for p in batch.problems if "NIK ganda" in p["reason"]} == {4, 251}
+    assert batch.counts["rows"] == 300
+    assert not Person.objects.exists()
+
+
+def _catalog():
+    """Every index and constraint of the register tables, as PostgreSQL describes them."""
+    tables = ["beneficiaries_household", "beneficiaries_family", "beneficiaries_person",
+              "beneficiaries_participation", "beneficiaries_personppks"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s)", [tables])
+        indexes = sorted(cursor.fetchall())
+        cursor.execute(
+            """SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), convalidated,
+                      condeferrable, condeferred
+               FROM pg_constraint WHERE conrelid = ANY(%s::regclass[])""", [tables])
+        constraints = sorted(cursor.fetchall())
+    return indexes, constraints
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+def test_a_large_load_gives_the_same_register_and_rebuilds_every_index_and_key(
+        org, extract, tmp_path, monkeypatch):
+    path, _stats = extract
+    before = _catalog()
+    # A register with people already there: updated, kept, marked absent.
+    call_command("import_register", str(path), "--village", CIMAUNG)
+    rows = read_rows(path)
+    header = rows[0]
+    col = {name: header.index(name) for name in header}
+    rows = rows[:-1]  # someone gone
+    rows[1][col["NAMA"]] = "NAMA BARU DIPERBAIKI"
+    for row in rows[1:60]:
+        row[col["PBI JK"]] = "TIDAK" if row[col["PBI JK"]] == "YA" else "YA"
+    newcomer = list(rows[2])
+    newcomer[col["ID DTKS"]] = "3204172001999999"
+    newcomer[col["NIK"]] = "3204170101950999"
+    newcomer[col["NO KK"]] = "3204170101200999"
+    newcomer[col["TANGGAL LAHIR"]] = "01-01-1995"
+    newcomer[col["JENIS KELAMIN"]] = "LAKI-LAKI"
+    rows.append(newcomer)
+    second = tmp_path / "dtks-baru.csv"
+    write_rows(second, rows)
+    report = tmp_path / "masalah.csv"
+
+    ordinary = _import_and_roll_back(second, CIMAUNG, report)
+    monkeypatch.setattr(import_store, "BULK_MIN_ROWS", 1)
+    large = _import_and_roll_back(second, CIMAUNG, report)
+    assert ordinary["counts"].pop("bulk") is False
+    assert large["counts"].pop("bulk") is True
+    assert large == ordinary
+    assert large["counts"]["people_marked_absent"] == 1
+
+    # For real now: the indexes and keys come back exactly, and the look-up works.
+    call_command("import_register", str(second), "--village", CIMAUNG)
+    assert ImportBatch.objects.latest("pk").counts["bulk"] is True
+    assert _catalog() == before
+    assert register_content() == large["register"]
+    manager = org.users[Role.MANAGER]
+    found = register_lookup(user=manager, query="NAMA BARU DIPERBAIKI")
+    assert found.hits and found.hits[0].name == "NAMA BARU DIPERBAIKI"
+    assert Person.objects.get(nik="3204170101950999").household.register_id == "3204172001999999"
+    # New rows get ids after the ones the load took.
+    household = Household.objects.create(village=org.own, register_id="BARU-1")
+    assert household.pk > max(Household.objects.exclude(pk=household.pk).values_list("pk",
+                                                                                      flat=True))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+def test_a_large_load_with_a_conflict_changes_nothing(org, tmp_path, monkeypatch):
+    first = tmp_path / "jagabaya.csv"
+    write_extract(first, layout="dtks", people=30, villages=["32.04.17.2002"], seed=8)
+    call_command("import_register", str(first), "--village", "32.04.17.2002")
+    before, catalog = register_snapshot(), _catalog()
+    taken = Household.objects.first().register_id
+    second = tmp_path / "cimaung.csv"
+    write_extract(second, layout="dtks", people=30, villages=[CIMAUNG], seed=9)
+    rows = read_rows(second)
+    rows[1][rows[0].index("ID DTKS")] = taken
+    write_rows(second, rows)
+    monkeypatch.setattr(import_store, "BULK_MIN_ROWS", 1)
+    with pytest.raises(CommandError):
+        call_command("import_register", str(second), "--village", CIMAUNG)
+    assert register_snapshot() == before
+    assert _catalog() == catalog
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+def test_a_large_load_leaving_rows_out_gives_the_same_register(org, tmp_path, monkeypatch):
+    first = tmp_path / "jagabaya.csv"
+    write_extract(first, layout="dtks", people=40, villages=["32.04.17.2002"], seed=8)
+    call_command("import_register", str(first), "--village", "32.04.17.2002")
+    taken = Household.objects.first().register_id
+    path = tmp_path / "cimaung.csv"
+    write_extract(path, layout="dtks", people=400, villages=[CIMAUNG], seed=12)
+    rows = read_rows(path)
+    col = {name: i for i, name in enumerate(rows[0])}
+    rows[300][col["NIK"]] = rows[7][col["NIK"]]  # both rows left out
+    rows[50][col["TANGGAL LAHIR"]] = "31-02-1990"
+    mine = rows[100][col["ID DTKS"]]
+    for row in rows[1:]:
+        if row[col["ID DTKS"]] == mine:
+            row[col["ID DTKS"]] = taken  # refused: another village's register ID
+    write_rows(path, rows)
+    report = tmp_path / "masalah.csv"
+    ordinary = _import_and_roll_back(path, "32.04.17", report, skip_invalid=True)
+    monkeypatch.setattr(import_store, "BULK_MIN_ROWS", 1)
+    large = _import_and_roll_back(path, "32.04.17", report, skip_invalid=True)
+    assert ordinary["counts"].pop("bulk") is False
+    assert large["counts"].pop("bulk") is True
+    for part, (a, b) in enumerate(zip(large["register"], ordinary["register"], strict=True)):
+        assert set(a) - set(b) == set() and set(b) - set(a) == set(), (
+            part, set(a) - set(b), set(b) - set(a))
+    assert large == ordinary
+    assert any("sudah terdaftar" in p[3] for p in large["problems"])
+    # The refused household's rows are all left out, none attached to Jagabaya's.
+    assert not any(p[2] == taken and p[4] == org.own.pk for p in large["register"][2])
+    assert large["counts"]["people"] == 400 - 2 - 1 - len(
+        [r for r in rows[1:] if r[col["ID DTKS"]] == taken])
