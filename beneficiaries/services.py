@@ -141,20 +141,19 @@ def register_import(
                 message=_("Tidak ada yang diubah: %(n)d dari %(rows)d baris bermasalah. "
                           "Perbaiki file lalu impor ulang, atau pilih lewati baris "
                           "bermasalah.") % {"n": len(error_rows), "rows": rows})
-        if dry_run:
-            return _finish(
-                batch, ImportBatch.Status.PREVIEW, problems=problems, report_path=report_path,
-                message=_("Uji coba: %(valid)d baris siap diimpor; belum ada yang diubah.")
-                % {"valid": counts["rows_valid"]})
-
-        batch.status = ImportBatch.Status.IMPORTING
-        batch.save(update_fields=["status", "counts", "layout"])
+        if not dry_run:
+            batch.status = ImportBatch.Status.IMPORTING
+            batch.save(update_fields=["status", "counts", "layout"])
         progress(92)
         stored = time.monotonic()
         try:
+            # A dry run (the web preview) runs the very same merge and rolls it back, so its
+            # counts and its clashes with the register are exactly those of the import.
             with transaction.atomic():
                 result = store(batch=batch, collector=collector, spool_path=spool_path,
                                skip_invalid=skip_invalid)
+                if dry_run:
+                    transaction.set_rollback(True)
         except Conflicts as conflicts:
             problems.extend(conflicts.problems)
             batch.counts["rows_invalid"] = len({p.row for p in problems if p.level == ERROR})
@@ -167,6 +166,11 @@ def register_import(
         batch.counts["seconds_store"] = round(time.monotonic() - stored, 2)
         batch.counts["rows_invalid"] = len({p.row for p in problems if p.level == ERROR})
         batch.counts["rows_valid"] = result.counts["people"]
+        if dry_run:
+            return _finish(
+                batch, ImportBatch.Status.PREVIEW, problems=problems, report_path=report_path,
+                message=_("Uji coba: %(people)d orang dalam %(households)d rumah tangga siap "
+                          "diimpor; belum ada yang diubah.") % result.counts)
         return _finish(batch, ImportBatch.Status.DONE, problems=problems, report_path=report_path,
                        message=_("Impor selesai: %(people)d orang dalam %(households)d rumah "
                                  "tangga.") % result.counts)

@@ -540,3 +540,26 @@ def test_a_large_load_leaving_rows_out_gives_the_same_register(org, tmp_path, mo
     assert not any(p[2] == taken and p[4] == org.own.pk for p in large["register"][2])
     assert large["counts"]["people"] == 400 - 2 - 1 - len(
         [r for r in rows[1:] if r[col["ID DTKS"]] == taken])
+
+
+def test_dry_run_counts_and_clashes_are_those_of_the_real_import(org, tmp_path):
+    first = tmp_path / "cimaung.csv"
+    write_extract(first, layout="dtks", people=50, villages=[CIMAUNG], seed=31)
+    call_command("import_register", str(first), "--village", CIMAUNG, "--dry-run")
+    preview = ImportBatch.objects.get()
+    assert preview.status == ImportBatch.Status.PREVIEW
+    assert preview.counts["people_added"] == 50 and preview.counts["people_updated"] == 0
+    assert not Person.objects.exists()
+    call_command("import_register", str(first), "--village", CIMAUNG)
+    again = ImportBatch.objects.latest("pk").counts
+    assert again["people_added"] == preview.counts["people_added"]
+    # A file whose households belong to another village already: the preview says so.
+    rows = read_rows(first)
+    second = tmp_path / "jagabaya.csv"
+    for row in rows[1:]:
+        row[rows[0].index("KODE WILAYAH")] = "32.04.17.2002"
+    write_rows(second, rows)
+    before = register_snapshot()
+    with pytest.raises(CommandError, match="bertentangan"):
+        call_command("import_register", str(second), "--village", "32.04.17.2002", "--dry-run")
+    assert register_snapshot() == before
