@@ -23,6 +23,7 @@ from datetime import date
 from pathlib import Path
 
 from beneficiaries.identity import SEX_FEMALE, SEX_MALE
+from beneficiaries.importing.values import RELATION_CODES
 
 __all__ = [
     "BDT_RELATION_CODES",
@@ -173,20 +174,8 @@ def bps_code_for(village_code: str) -> str:
 # People
 # --------------------------------------------------------------------------
 
-#: Relation to the head of the family (KK), DTKS coding.
-RELATION_NAMES = {
-    1: "KEPALA KELUARGA",
-    2: "SUAMI",
-    3: "ISTRI",
-    4: "ANAK",
-    5: "MENANTU",
-    6: "CUCU",
-    7: "ORANG TUA",
-    8: "MERTUA",
-    9: "FAMILI LAIN",
-    10: "PEMBANTU",
-    11: "LAINNYA",
-}
+#: Relation to the head of the family (KK), DTKS coding: the same table the import reads.
+RELATION_NAMES = RELATION_CODES
 
 #: DTKS relation code (1-11) -> BDT 2015 code used in Hub_KRT / Hubkel:
 #: 1 kepala, 2 istri/suami, 3 anak, 4 menantu, 5 cucu, 6 orang tua/mertua,
