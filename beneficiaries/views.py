@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -160,9 +161,16 @@ class RegisterFilterForm(forms.Form):
             field.widget.attrs["class"] = "form-select" if is_select else "form-control"
 
     def filters(self) -> dict:
-        if not self.is_valid():
-            return {}
-        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+        """The valid filters; invalid ones are left out (see :meth:`error_message`)."""
+        self.is_valid()
+        return {k: v for k, v in getattr(self, "cleaned_data", {}).items()
+                if v not in (None, "")}
+
+    def error_message(self) -> str | None:
+        if not self.is_bound or self.is_valid():
+            return None
+        fields = ", ".join(str(self.fields[name].label) for name in self.errors)
+        return _("Filter tidak valid dan diabaikan: %(fields)s.") % {"fields": fields}
 
 
 class RegisterView(ScopedPermissionMixin, ListView):
@@ -175,6 +183,8 @@ class RegisterView(ScopedPermissionMixin, ListView):
 
     def get_queryset(self):
         self.filter_form = RegisterFilterForm(self.request.GET or None, user=self.request.user)
+        if error := self.filter_form.error_message():
+            messages.error(self.request, error)
         return selectors.register_list(user=self.request.user,
                                        filters=self.filter_form.filters())
 
@@ -227,6 +237,10 @@ class RegisterExportView(ScopedPermissionMixin, View):
 
     def get(self, request):
         form = RegisterFilterForm(request.GET or None, user=request.user)
+        if error := form.error_message():
+            # Never export a wider list than the one asked for.
+            messages.error(request, error + " " + _("Tidak ada yang diekspor."))
+            return redirect(f"{reverse('register')}?{request.GET.urlencode()}")
         households = selectors.register_list(user=request.user, filters=form.filters())
         content = register_export_xlsx(households)
         response = HttpResponse(

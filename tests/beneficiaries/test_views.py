@@ -172,3 +172,13 @@ def test_export_is_the_filtered_scoped_list(client, org, register):
     assert [r[0] for r in rows] == [own.register_id]
     assert rows[0][7] == "ASEP SUNANDAR"
     assert other.register_id not in str(rows)
+
+
+def test_an_invalid_filter_is_said_and_never_widens_an_export(client, org, register):
+    client.force_login(org.users[Role.BACK_OFFICE])
+    response = client.get(reverse("register-export"), {"dusun": "DUSUN 2", "desil": "sebelas"})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("register"))
+    page = client.get(response["Location"]).content.decode()
+    assert "Filter tidak valid dan diabaikan: Desil" in page
+    assert "Tidak ada yang diekspor" in page
