@@ -34,3 +34,50 @@ def demo_register(*, people: int, folder: Path) -> ImportBatch | None:
                                         birth_date__year__lt=1950)[:25]:
         PersonPpks.objects.get_or_create(person=person, ppks_type=elderly)
     return batch
+
+
+def demo_meeting() -> int:
+    """Two proposals decided at a closed Musyawarah Desa (once); returns how many."""
+    import datetime
+
+    from django.contrib.auth import get_user_model
+
+    from intake.demo import free_nik
+
+    from . import meetings
+    from .models import VillageMeeting
+    from .proposal_services import create_proposal, mark_proposal_ready
+
+    User = get_user_model()
+    clerk = User.objects.filter(username="fo.cimaung").select_related(
+        "staff_profile__village").first()
+    koor = User.objects.filter(username="koordinator.cimaung").first()
+    if clerk is None or koor is None:
+        return 0
+    village = clerk.staff_profile.village
+    if VillageMeeting.objects.filter(village=village).exists():
+        return 0
+    families = [
+        ("ENTIN SUPRIATIN", "3204175203780", "Kp. Babakan Sirna", "Lansia tinggal sendiri, "
+         "tidak berpenghasilan, rumah bilik."),
+        ("OMAN ABDURAHMAN", "3204171506700", "Kp. Cipeundeuy", "Buruh harian, empat anak "
+         "sekolah, rumah lantai tanah."),
+    ]
+    proposals = []
+    for name, prefix, address, reason in families:
+        proposal = create_proposal(
+            village=village, user=clerk,
+            household={"address": address, "rt": "003", "rw": "004", "floor": "tanah",
+                       "wall": "bambu", "reason": reason},
+            members=[{"nik": free_nik(prefix), "name": name, "relation": 1}])
+        proposals.append(mark_proposal_ready(proposal=proposal, user=clerk))
+    meeting = meetings.create_meeting(
+        village=village, user=koor, date=datetime.date.today() - datetime.timedelta(days=7),
+        place="Aula Kantor Desa Cimaung", chair="H. Asep Suhendar",
+        participants="Ketua BPD\nKetua RW 01–05\nTKSK Kec. Cimaung\nPendamping PKH")
+    meetings.attach_proposals(meeting.pk, koor, proposals)
+    meetings.decide(meeting.pk, koor, proposal_id=proposals[0].pk, decision="layak")
+    meetings.decide(meeting.pk, koor, proposal_id=proposals[1].pk, decision="tidak_layak",
+                    reason="Memiliki sawah dan usaha penggilingan padi.")
+    meetings.close_meeting(meeting.pk, koor)
+    return len(proposals)

@@ -329,3 +329,191 @@ class PersonPpks(models.Model):
 
     def __str__(self):
         return f"{self.person.name}: {self.ppks_type}"
+
+
+class PreListProposal(models.Model):
+    """A household that is not in the register, proposed for it (*usulan daftar awal*).
+
+    Recorded at the desk or on a home visit with its basic profile; the Musyawarah Desa
+    decides it later. A proposal does not make anyone a beneficiary by itself.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draf", _("Draf")
+        READY = "siap", _("Siap dibahas di Musyawarah Desa")
+        ELIGIBLE = "layak", _("Layak")
+        NOT_ELIGIBLE = "tidak_layak", _("Tidak layak")
+        EXPORTED = "diekspor", _("Diekspor untuk SIKS-NG")
+
+    class Floor(models.TextChoices):
+        EARTH = "tanah", _("Tanah")
+        BAMBOO = "bambu", _("Bambu/kayu murah")
+        CEMENT = "semen", _("Plester/semen")
+        TILE = "keramik", _("Keramik/ubin")
+
+    class Wall(models.TextChoices):
+        BAMBOO = "bambu", _("Bambu/rumbia/kayu murah")
+        UNPLASTERED = "tembok_kasar", _("Tembok tanpa plester")
+        WOOD = "kayu", _("Kayu/papan")
+        PLASTERED = "tembok", _("Tembok diplester")
+
+    class Roof(models.TextChoices):
+        THATCH = "ijuk", _("Ijuk/rumbia/daun")
+        ZINC = "seng", _("Seng/asbes")
+        TILE = "genteng", _("Genteng")
+        CONCRETE = "beton", _("Beton")
+
+    class Lighting(models.TextChoices):
+        NONE = "bukan_listrik", _("Bukan listrik")
+        SHARED = "listrik_numpang", _("Listrik menumpang/tanpa meteran")
+        PLN_450 = "pln_450", _("PLN 450 VA")
+        PLN_900 = "pln_900", _("PLN 900 VA")
+        PLN_MORE = "pln_lebih", _("PLN lebih dari 900 VA")
+
+    class Water(models.TextChoices):
+        UNPROTECTED = "tak_terlindung", _("Sumur/mata air tidak terlindung, sungai, hujan")
+        PROTECTED = "terlindung", _("Sumur/mata air terlindung")
+        PIPED = "ledeng", _("Ledeng/PAM")
+        BOTTLED = "kemasan", _("Air kemasan/isi ulang")
+
+    class Ownership(models.TextChoices):
+        OWN = "milik_sendiri", _("Milik sendiri")
+        RENT = "sewa", _("Sewa/kontrak")
+        FREE = "bebas_sewa", _("Bebas sewa/menumpang")
+        OTHER = "lainnya", _("Lainnya")
+
+    village = models.ForeignKey(Village, models.PROTECT, related_name="prelist_proposals",
+                                verbose_name=_("desa/kelurahan"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices,
+                              default=Status.DRAFT, db_index=True)
+    no_kk = models.CharField(_("nomor KK"), max_length=16, blank=True)
+    address = models.CharField(_("alamat"), max_length=255)
+    dusun = models.CharField(_("dusun"), max_length=60, blank=True)
+    rt = models.CharField(_("RT"), max_length=3, blank=True)
+    rw = models.CharField(_("RW"), max_length=3, blank=True)
+    phone = models.CharField(_("telepon/WA"), max_length=30, blank=True)
+    floor_area = models.PositiveSmallIntegerField(_("luas lantai (m²)"), null=True, blank=True)
+    floor = models.CharField(_("jenis lantai"), max_length=12, choices=Floor.choices,
+                             blank=True)
+    wall = models.CharField(_("jenis dinding"), max_length=12, choices=Wall.choices,
+                            blank=True)
+    roof = models.CharField(_("jenis atap"), max_length=12, choices=Roof.choices, blank=True)
+    lighting = models.CharField(_("penerangan"), max_length=16, choices=Lighting.choices,
+                                blank=True)
+    water = models.CharField(_("sumber air minum"), max_length=16, choices=Water.choices,
+                             blank=True)
+    ownership = models.CharField(_("status rumah"), max_length=16,
+                                 choices=Ownership.choices, blank=True)
+    housing_notes = models.TextField(_("catatan kondisi rumah"), blank=True)
+    reason = models.TextField(_("alasan diusulkan"),
+                              help_text=_("Mengapa keluarga ini dianggap layak masuk register."))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
+                                   verbose_name=_("dicatat oleh"))
+    created_at = models.DateTimeField(_("dicatat pada"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diperbarui"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("usulan daftar awal")
+        verbose_name_plural = _("usulan daftar awal")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        head = self.members.order_by("relation", "pk").first()
+        return f"Usulan #{self.pk} — {head.name if head else self.address}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("proposal-detail", args=[self.pk])
+
+
+class ProposalMember(models.Model):
+    """A member of a proposed household."""
+
+    proposal = models.ForeignKey(PreListProposal, models.CASCADE, related_name="members",
+                                 verbose_name=_("usulan"))
+    nik = models.CharField(_("NIK"), max_length=16, blank=True)
+    name = models.CharField(_("nama"), max_length=150)
+    relation = models.PositiveSmallIntegerField(_("hubungan keluarga"),
+                                                choices=Relation.choices)
+    sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Person.Sex.choices,
+                           blank=True)
+    birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
+    occupation = models.CharField(_("pekerjaan"), max_length=100, blank=True)
+    disability = models.BooleanField(_("disabilitas"), default=False)
+
+    class Meta:
+        verbose_name = _("anggota usulan")
+        verbose_name_plural = _("anggota usulan")
+        ordering = ["relation", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def nik_masked(self):
+        return mask_nik(self.nik) if self.nik else ""
+
+
+class VillageMeeting(models.Model):
+    """A Musyawarah Desa that decides pre-list proposals; frozen once closed."""
+
+    class Status(models.TextChoices):
+        OPEN = "terbuka", _("Berlangsung")
+        CLOSED = "ditutup", _("Ditutup")
+
+    village = models.ForeignKey(Village, models.PROTECT, related_name="meetings",
+                                verbose_name=_("desa/kelurahan"))
+    date = models.DateField(_("tanggal"))
+    place = models.CharField(_("tempat"), max_length=200)
+    chair = models.CharField(_("pimpinan rapat"), max_length=150)
+    participants = models.TextField(_("peserta"), blank=True,
+                                    help_text=_("Satu nama (dan unsur) per baris."))
+    notes = models.TextField(_("catatan"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.OPEN)
+    closed_at = models.DateTimeField(_("ditutup pada"), null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True,
+                                  blank=True, related_name="+", verbose_name=_("ditutup oleh"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
+                                   verbose_name=_("dibuat oleh"))
+    created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("musyawarah desa")
+        verbose_name_plural = _("musyawarah desa")
+        ordering = ["-date", "-pk"]
+
+    def __str__(self):
+        return f"Musyawarah Desa {self.village.name} {self.date:%d-%m-%Y}"
+
+
+class MeetingDecision(models.Model):
+    """One proposal on a meeting's agenda and what the meeting decided."""
+
+    class Decision(models.TextChoices):
+        ELIGIBLE = "layak", _("Layak")
+        NOT_ELIGIBLE = "tidak_layak", _("Tidak layak")
+
+    meeting = models.ForeignKey(VillageMeeting, models.PROTECT, related_name="decisions",
+                                verbose_name=_("musyawarah"))
+    proposal = models.ForeignKey(PreListProposal, models.PROTECT, related_name="decisions",
+                                 verbose_name=_("usulan"))
+    decision = models.CharField(_("keputusan"), max_length=12, choices=Decision.choices,
+                                blank=True)
+    reason = models.TextField(_("alasan"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True,
+                                   blank=True, related_name="+", verbose_name=_("dicatat oleh"))
+    decided_at = models.DateTimeField(_("dicatat pada"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("keputusan musyawarah")
+        verbose_name_plural = _("keputusan musyawarah")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "proposal"],
+                                    name="meetingdecision_once_per_meeting"),
+        ]
+
+    def __str__(self):
+        return f"{self.meeting}: {self.proposal}"

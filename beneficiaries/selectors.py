@@ -99,6 +99,7 @@ class LookupHit:
     status: str  # Person.Status value
     status_label: str
     score: float  # 1.0 for NIK/KK; name similarity 0..1 for a name
+    no_kk: str = ""  # the family card number (the desk prefills it)
 
 
 @dataclass(frozen=True)
@@ -304,7 +305,7 @@ def _name_candidates_postgresql(
                     break
     if not found:
         return []
-    people_by_pk = Person.objects.select_related("household", "village").in_bulk(
+    people_by_pk = Person.objects.select_related("household", "village", "family").in_bulk(
         [pk for pk, _score in found]
     )
     return [(people_by_pk[pk], score) for pk, score in found if pk in people_by_pk]
@@ -352,7 +353,7 @@ def _name_candidates_sqlite(people: QuerySet, key: str, limit: int) -> list[tupl
     ]
     if not scored:
         return []
-    found = Person.objects.select_related("household", "village").in_bulk(
+    found = Person.objects.select_related("household", "village", "family").in_bulk(
         [pk for _score, pk in scored]
     )
     return [(found[pk], score) for score, pk in scored if pk in found]
@@ -366,7 +367,7 @@ def _age(birth_date: date | None, today: date) -> int | None:
 
 
 def _hits(scored: list[tuple[Person, float]]) -> list[LookupHit]:
-    """Result rows for people (``household`` and ``village`` already joined)."""
+    """Result rows for people (``household``, ``village`` and ``family`` already joined)."""
     if not scored:
         return []
     person_ids = [p.pk for p, _score in scored]
@@ -399,6 +400,7 @@ def _hits(scored: list[tuple[Person, float]]) -> list[LookupHit]:
                 status=person.status,
                 status_label=str(Person.Status(person.status).label),
                 score=round(float(score), 3),
+                no_kk=person.family.no_kk if person.family_id else "",
             )
         )
     return hits

@@ -22,6 +22,20 @@ class PuskesosConfig(AppConfig):
         auditlog.register(models.District)
         auditlog.register(models.Village)
         auditlog.register(models.StaffProfile)
+        # Records of the desk and the workflow: every change attributed.
+        from beneficiaries.models import (
+            MeetingDecision,
+            PreListProposal,
+            Programme,
+            ProposalMember,
+            VillageMeeting,
+        )
+        from intake.models import Attachment, Visit
+        from referrals.models import Agency, Complaint, Sector
+
+        for model in (Programme, PreListProposal, ProposalMember, VillageMeeting,
+                      MeetingDecision, Visit, Attachment, Agency, Complaint, Sector):
+            auditlog.register(model)
 
 
 class AuditTrailConfig(AuditlogConfig):

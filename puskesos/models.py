@@ -153,3 +153,23 @@ class StaffProfile(models.Model):
     @property
     def unit(self):
         return self.village or self.district or self.regency
+
+
+class Counter(models.Model):
+    """The last number handed out in one gapless sequence of a village (queue tickets
+    of a day, complaint registrations of a month). See :mod:`puskesos.sequences`."""
+
+    village = models.ForeignKey(Village, models.CASCADE, related_name="+",
+                                verbose_name=_("desa/kelurahan"))
+    key = models.CharField(_("urutan"), max_length=40)
+    last = models.PositiveIntegerField(_("nomor terakhir"), default=0)
+
+    class Meta:
+        verbose_name = _("penghitung nomor")
+        verbose_name_plural = _("penghitung nomor")
+        constraints = [
+            models.UniqueConstraint(fields=["village", "key"], name="counter_unique_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.village.code} {self.key}: {self.last}"

@@ -14,6 +14,8 @@ from .roles import Role, user_roles
 from .scoping import staff_profile
 
 ALL_ROLES = frozenset(Role)
+# Who registers visits (at the desk or on a home visit).
+DESK_ROLES = frozenset({Role.FRONT_OFFICE, Role.COORDINATOR, Role.FACILITATOR})
 
 
 @dataclass(frozen=True)
@@ -27,7 +29,15 @@ class NavItem:
 
 NAV_ITEMS = [
     NavItem("home", _("Beranda"), "home", "house"),
+    NavItem("desk", _("Loket"), "desk-today", "person-lines-fill", DESK_ROLES),
+    NavItem("queue", _("Antrian"), "queue-desk", "ticket-perforated",
+            frozenset({Role.FRONT_OFFICE, Role.COORDINATOR})),
+    NavItem("complaints", _("Pengaduan"), "complaint-queue", "inboxes"),
+    NavItem("referrals", _("Rujukan"), "referral-list", "send",
+            frozenset({Role.BACK_OFFICE, Role.COORDINATOR, Role.SUPERVISOR, Role.MANAGER})),
     NavItem("register", _("Register"), "register", "journal-text"),
+    NavItem("proposals", _("Usulan"), "proposal-list", "house-add"),
+    NavItem("programmes", _("Info program"), "programme-list", "info-circle"),
     NavItem("villages", _("Desa"), "village-list", "geo-alt"),
     NavItem(
         "staff", _("Petugas"), "staff-list", "people",

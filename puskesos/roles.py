@@ -59,21 +59,57 @@ _CATALOGUES = [
     for action in ("add", "change")
 ]
 
+# The front office: queue, visits, complaints, pre-list proposals.
+_QUEUE = ["intake.view_queueticket", "intake.add_queueticket", "intake.change_queueticket"]
+_REGISTER_VISITS = [
+    "intake.view_visit", "intake.add_visit", "intake.view_attachment",
+    "referrals.view_complaint", "referrals.add_complaint", "referrals.view_sector",
+    "beneficiaries.view_prelistproposal", "beneficiaries.add_prelistproposal",
+    "beneficiaries.change_prelistproposal",
+]
+_READ_VISITS = [
+    "intake.view_queueticket", "intake.view_visit", "intake.view_attachment",
+    "referrals.view_complaint", "referrals.view_sector", "beneficiaries.view_prelistproposal",
+]
+
+# The back office: the complaint workflow and referrals.
+_READ_WORKFLOW = ["referrals.view_referral", "referrals.view_complaintevent"]
+_BACK_OFFICE = [
+    *_READ_WORKFLOW, "referrals.review_complaint", "referrals.handle_complaint",
+    "referrals.refer_complaint", "referrals.close_complaint", "referrals.assign_complaint",
+    "referrals.inform_citizen", "referrals.add_referral", "referrals.change_referral",
+]
+
+# The Musyawarah Desa: the Koordinator runs it; everyone reads its decisions.
+_READ_MEETINGS = ["beneficiaries.view_villagemeeting", "beneficiaries.view_meetingdecision"]
+_RUN_MEETINGS = [*_READ_MEETINGS, "beneficiaries.add_villagemeeting",
+                 "beneficiaries.change_villagemeeting", "beneficiaries.change_meetingdecision"]
+
 # "app_label.codename" for every permission a role holds.
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
-    Role.FRONT_OFFICE: [*_VIEW_ORG, *_VIEW_REGISTER],
-    Role.BACK_OFFICE: [*_VIEW_ORG, *_VIEW_REGISTER, "beneficiaries.export_register"],
+    Role.FRONT_OFFICE: [*_VIEW_ORG, *_VIEW_REGISTER, *_QUEUE, *_REGISTER_VISITS,
+                        *_READ_WORKFLOW, *_READ_MEETINGS],
+    Role.BACK_OFFICE: [*_VIEW_ORG, *_VIEW_REGISTER, *_READ_VISITS,
+                       "beneficiaries.export_register", *_BACK_OFFICE, *_READ_MEETINGS],
     Role.COORDINATOR: [
         *_VIEW_ORG, *_VIEW_REGISTER, *_IMPORT_REGISTER, "beneficiaries.export_register",
-        "puskesos.change_village", "puskesos.view_staffprofile",
+        "puskesos.change_village", "puskesos.view_staffprofile", *_QUEUE, *_REGISTER_VISITS,
+        *_BACK_OFFICE, "referrals.approve_referral", *_RUN_MEETINGS,
     ],
     Role.VILLAGE_HEAD: [*_VIEW_ORG, *_VIEW_REGISTER, "puskesos.view_staffprofile",
-                        "beneficiaries.view_importbatch"],
-    Role.FACILITATOR: [*_VIEW_ORG, *_VIEW_REGISTER],
+                        "beneficiaries.view_importbatch", *_READ_VISITS, *_READ_WORKFLOW,
+                        *_READ_MEETINGS],
+    Role.FACILITATOR: [*_VIEW_ORG, *_VIEW_REGISTER, *_REGISTER_VISITS, *_READ_WORKFLOW,
+                       "referrals.inform_citizen"],
     Role.SUPERVISOR: [*_VIEW_ORG, *_VIEW_REGISTER, "beneficiaries.export_register",
-                      "beneficiaries.view_importbatch", "puskesos.view_staffprofile"],
+                      "beneficiaries.view_importbatch", "puskesos.view_staffprofile",
+                      *_READ_VISITS, *_READ_WORKFLOW, "referrals.approve_referral_supervisor",
+                      *_READ_MEETINGS],
     Role.MANAGER: [
-        *_VIEW_ORG, *_VIEW_REGISTER, *_IMPORT_REGISTER, *_CATALOGUES,
+        *_VIEW_ORG, *_VIEW_REGISTER, *_IMPORT_REGISTER, *_CATALOGUES, *_READ_VISITS,
+        "referrals.add_sector", "referrals.change_sector", *_READ_WORKFLOW, *_READ_MEETINGS,
+        "referrals.view_dayoff", "referrals.add_dayoff", "referrals.change_dayoff",
+        "referrals.delete_dayoff", "referrals.view_deadlinerule", "referrals.change_deadlinerule",
         "beneficiaries.export_register",
         "puskesos.add_village", "puskesos.change_village",
         "puskesos.add_district", "puskesos.change_district",

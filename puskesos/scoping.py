@@ -53,6 +53,21 @@ def scope(queryset: QuerySet, user, *, via: str = "village") -> QuerySet:
     return queryset.filter(**{f"{via}__in": villages.values("pk")})
 
 
+def works_in(user, village_id) -> bool:
+    """Whether ``user`` is staff of this village (or a superuser): the people who act on
+    its records. Seeing a village (a Supervisor, a Manajer) is not enough to act."""
+    if user.is_superuser:
+        return True
+    profile = staff_profile(user)
+    return profile is not None and profile.village_id == village_id
+
+
+def own_village(user) -> Village | None:
+    """The village a village staff member works in; None for kecamatan/kabupaten staff."""
+    profile = staff_profile(user)
+    return profile.village if profile is not None and profile.village_id else None
+
+
 def can_see_village(user, village: Village) -> bool:
     return visible_villages(user).filter(pk=village.pk).exists()
 

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_fsm",
     "django_fsm_log",
     "django_tasks",
     "django_tasks_db",
@@ -98,11 +99,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several gunicorn workers and background jobs share one SQLite file: wait for
     # a lock instead of failing at once, and let readers run beside one writer.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "timeout": 20,
+            # Take the write lock when a transaction starts, so that two writers queue
+            # up instead of one failing when it upgrades a read lock.
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
     )
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A health check is one more round trip per request; a dropped connection is
+    # replaced at the next request anyway.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=False)
 
 # Background jobs (large register imports, kabupaten reports): django-tasks with its
 # database backend, so SQLite and PostgreSQL need nothing more. `manage.py db_worker`
@@ -122,8 +131,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Authentication -------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "puskesos.backends.StaffBackend",
 ]
+# How long a worker keeps a user's permission set (puskesos/backends.py); tests: 0.
+PERMISSION_CACHE_SECONDS = env.int("PERMISSION_CACHE_SECONDS", default=60)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -211,6 +222,15 @@ if not DEBUG:
 
 # A strict Content-Security-Policy: only our own files, no inline script or style,
 # no eval (htmx is configured without it), no framing.
+# The default cache is per process; the public status page's rate limit needs one
+# that every gunicorn worker shares, so it lives in the database (both backends).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                  "LOCATION": "puskesos_ratelimit_cache"},
+}
+RATELIMIT_USE_CACHE = "ratelimit"
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from intake.urls import public_urlpatterns
+
 from . import views
 
 admin.site.site_header = "Administrasi Puskesos — SLRT Kabupaten"
@@ -26,5 +28,8 @@ urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("register/", include("beneficiaries.urls")),
+    path("layanan/", include("intake.urls")),
+    path("pengaduan/", include("referrals.urls")),
+    path("cek-pengaduan/", include(public_urlpatterns)),
     path("admin/", admin.site.urls),
 ]

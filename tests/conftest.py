@@ -18,6 +18,8 @@ def org(db):
 DATA_MIGRATIONS = [
     "referrals.migrations.0002_agency_catalogue",
     "beneficiaries.migrations.0002_catalogues",
+    "referrals.migrations.0004_sectors_and_roles",
+    "referrals.migrations.0006_deadlines_and_roles",
 ]
 
 

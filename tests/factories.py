@@ -67,3 +67,15 @@ class Org:
         if role == Role.MANAGER:
             return self.foreign_village
         return self.sibling
+
+    def village_users(self, village: Village) -> dict:
+        """Front office, back office and Koordinator of ``village`` (own: org.users)."""
+        if village == self.own:
+            return self.users
+        cache = self.__dict__.setdefault("_village_users", {})
+        if village.pk not in cache:
+            cache[village.pk] = {
+                role: make_staff(role, village, username=f"{role.name.lower()}.{village.pk}")
+                for role in (Role.FRONT_OFFICE, Role.BACK_OFFICE, Role.COORDINATOR)
+            }
+        return cache[village.pk]

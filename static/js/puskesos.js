@@ -25,4 +25,17 @@
       window.print();
     }
   });
+  // After a desk form is saved, forget its unsaved-draft copy (see desk.js).
+  document.addEventListener("DOMContentLoaded", function () {
+    if (!document.querySelector("[data-clear-draft]")) {
+      return;
+    }
+    try {
+      Object.keys(window.sessionStorage).forEach(function (key) {
+        if (key.indexOf("puskesos:visit-draft:") === 0) {
+          window.sessionStorage.removeItem(key);
+        }
+      });
+    } catch (e) { /* storage disabled: nothing to forget */ }
+  });
 })();

@@ -19,7 +19,9 @@ from __future__ import annotations
 import csv
 import html
 import http.client
+import io
 import ipaddress
+import json
 import os
 import random
 import re
@@ -29,6 +31,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
@@ -618,6 +621,12 @@ def sample_queries(path: Path, people: int, sizes: list[int], seed: int) -> list
     total = sum(sizes)
     wanted = set(rnd.sample(range(people), min(people, 3 * total + 100)))
     rows = read_rows(path, wanted)
+    return queries_from_rows(rows, sizes, rnd)
+
+
+def queries_from_rows(rows: list[tuple[str, str, str]], sizes: list[int],
+                      rnd: random.Random) -> list[list[Query]]:
+    """:func:`sample_queries` from given (NIK, NO KK, NAMA) rows, which it shuffles."""
     rnd.shuffle(rows)
     two_words = [r for r in rows if len(r[2].split()) == 2]
     used: set[str] = set()
@@ -647,3 +656,295 @@ def sample_queries(path: Path, people: int, sizes: list[int], seed: int) -> list
                 queries.append(Query(kind, nik if kind == "NIK" else kk, nik, name))
         lists.append(queries)
     return lists
+
+
+# ---------------------------------------------------------------------------
+# The front-office desk (test_http_desk_bench.py)
+# ---------------------------------------------------------------------------
+
+FRONT_OFFICE = "fo.bench"
+DESK_MARKER = 'data-testid="desk-lookup"'
+DESK_FORM = "/layanan/kunjungan/baru/"
+DESK_LOOKUP = "/layanan/kunjungan/cek/"
+RECEIPT_LOCATION = re.compile(r"^(?:https?://[^/]+)?/layanan/pengaduan/(\d+)/tanda-terima/$")
+
+# A Front Office clerk of the village with the most people (the look-up is scoped to
+# the clerk's village). Idempotent; unlocks a locked login. Prints one JSON line.
+_DESK_SCRIPT = f"""
+import json
+from axes.utils import reset
+from django.contrib.auth.models import User
+from django.db.models import Count
+from beneficiaries.models import Person
+from puskesos.models import Village
+from puskesos.roles import Role
+from puskesos.scoping import staff_profile
+from puskesos.services import staff_member_create
+from referrals.models import Sector
+
+top = (Person.objects.values("village").annotate(n=Count("pk")).order_by("-n", "village")
+       .first())
+village = Village.objects.get(pk=top["village"])
+user = User.objects.filter(username={FRONT_OFFICE!r}).first()
+if user is not None and staff_profile(user).village_id != village.pk:
+    raise SystemExit(f"{FRONT_OFFICE} serves {{staff_profile(user).village}}, not {{village}}")
+if user is None:
+    staff_member_create(username={FRONT_OFFICE!r}, password={PASSWORD!r},
+                        full_name="Petugas Front Office Bench", roles=[Role.FRONT_OFFICE],
+                        unit=village, job_title="Petugas Front Office")
+else:
+    user.set_password({PASSWORD!r})
+    user.is_active = True
+    user.save(update_fields=["password", "is_active"])
+reset(username={FRONT_OFFICE!r})
+print("DESK_SETUP " + json.dumps({{
+    "village_pk": village.pk, "village_code": village.code, "village_name": village.name,
+    "people": top["n"], "sector_pk": Sector.objects.get(code="pangan").pk,
+}}))
+"""
+
+
+@dataclass(frozen=True)
+class DeskSetup:
+    village_pk: int
+    village_code: str
+    village_name: str
+    people: int  # in the clerk's village
+    sector_pk: int  # the sector "pangan"
+    seconds: float
+
+
+def desk_setup(env: dict[str, str]) -> DeskSetup:
+    """The Front Office user ``fo.bench`` in the village with the most people."""
+    seconds, output = manage(env, "shell", "-c", _DESK_SCRIPT)
+    line = next(line for line in output.splitlines() if line.startswith("DESK_SETUP "))
+    return DeskSetup(**json.loads(line.removeprefix("DESK_SETUP ")), seconds=seconds)
+
+
+@dataclass(frozen=True)
+class Resident:
+    """One person of the extract, as the desk registers them."""
+
+    nik: str
+    no_kk: str
+    name: str
+    address: str
+    dusun: str
+    rt: str
+    rw: str
+
+
+def village_residents(path: Path, village_code: str) -> list[Resident]:
+    """Every person of one village (``KODE WILAYAH``) in the CSV extract, in file order."""
+    residents = []
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        reader = csv.reader(handle)
+        header = next(reader)
+        columns = [header.index(c) for c in ("NIK", "NO KK", "NAMA", "ALAMAT", "DUSUN", "RT",
+                                               "RW")]
+        code = header.index("KODE WILAYAH")
+        for row in reader:
+            if row[code].strip() == village_code:
+                values = [" ".join(row[c].split()) for c in columns]
+                residents.append(Resident(*values))
+    return residents
+
+
+def people_by_nik(name: str, niks: list[str]) -> dict[str, list[int]]:
+    """NIK -> the village pks of the register's people with that NIK."""
+    conn = _pg(name)
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT nik, village_id FROM beneficiaries_person "
+                           "WHERE nik = ANY(%s)", [niks])
+            found: dict[str, list[int]] = {}
+            for nik, village in cursor.fetchall():
+                found.setdefault(nik, []).append(village)
+            return found
+    finally:
+        conn.close()
+
+
+def complaint_count(name: str, village_pk: int) -> int:
+    return _scalar(name, "SELECT count(*) FROM referrals_complaint WHERE village_id = %s",
+                   [village_pk])
+
+
+def complaint_sequences(name: str, village_pk: int) -> dict[str, list[int]]:
+    """period (YYYYMM) -> the registration sequences of the village's complaints, sorted."""
+    conn = _pg(name)
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT period, sequence FROM referrals_complaint "
+                           "WHERE village_id = %s ORDER BY period, sequence", [village_pk])
+            found: dict[str, list[int]] = {}
+            for period, sequence in cursor.fetchall():
+                found.setdefault(period, []).append(sequence)
+            return found
+    finally:
+        conn.close()
+
+
+def registered_complaints(name: str, pks: list[int]) -> list[tuple]:
+    """(complaint pk, village pk, state, visit NIK, linked to a register person,
+    house photos with coordinates) of the given complaints."""
+    conn = _pg(name)
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute(
+                "SELECT c.id, c.village_id, c.state, v.nik, v.person_id IS NOT NULL, "
+                "(SELECT count(*) FROM intake_attachment a WHERE a.visit_id = v.id "
+                " AND a.kind = 'foto_rumah' AND a.latitude IS NOT NULL) "
+                "FROM referrals_complaint c JOIN intake_visit v ON v.id = c.visit_id "
+                "WHERE c.id = ANY(%s) ORDER BY c.id", [pks])
+            return cursor.fetchall()
+    finally:
+        conn.close()
+
+
+def house_photo(latitude: float, longitude: float, target: int = 300_000,
+                seed: int = 0) -> bytes:
+    """A JPEG house photo of about ``target`` bytes with a camera make and GPS in its EXIF
+    (a textured 1600x1200 picture: the desk decodes, turns, re-encodes it)."""
+    from PIL import Image
+
+    def dms(value: float):
+        total = round(abs(value) * 3600, 4)  # in seconds of arc
+        return (int(total // 3600), int(total % 3600 // 60), round(total % 60, 4))
+
+    size = (1600, 1200)
+    rnd = random.Random(seed)
+    noise = Image.frombytes("L", (200, 150), rnd.randbytes(200 * 150)).resize(size)
+    gradient = Image.linear_gradient("L").resize(size)
+    image = Image.merge("RGB", (noise, gradient, Image.blend(noise, gradient, 0.5)))
+    exif = Image.Exif()
+    exif[0x010F] = "Kamera Desa"
+    exif[0x8825] = {1: "S" if latitude < 0 else "N", 2: dms(latitude),
+                    3: "W" if longitude < 0 else "E", 4: dms(longitude)}
+    best = b""
+    for quality in range(95, 20, -5):  # the first quality at or under the target size
+        buffer = io.BytesIO()
+        image.save(buffer, "JPEG", quality=quality, exif=exif)
+        best = buffer.getvalue()
+        if len(best) <= target:
+            break
+    return best
+
+
+def multipart(fields: dict[str, str], files: dict[str, tuple[str, str, bytes]]
+              ) -> tuple[bytes, str]:
+    """A multipart/form-data body as a browser sends it: (body, Content-Type)."""
+    boundary = "----puskesosbench" + secrets.token_hex(12)
+    parts = []
+    for key, value in fields.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n'
+                     f"{value}\r\n".encode())
+    for key, (filename, content_type, content) in files.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"; '
+                     f'filename="{filename}"\r\nContent-Type: {content_type}\r\n\r\n'.encode()
+                     + content + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+class DeskBrowser(Browser):
+    """A Front Office clerk's browser at the registration form."""
+
+    csrf_token = ""
+
+    def desk_lookup(self, query: str) -> tuple[int, str, float]:
+        """The register check htmx sends from the registration form."""
+        status, _headers, body, seconds = self.request(
+            "GET", DESK_LOOKUP + "?" + urlencode({"q": query}),
+            headers={"HX-Request": "true", "HX-Current-URL": self.origin + DESK_FORM,
+                     "Referer": self.origin + DESK_FORM},
+        )
+        return status, body.decode("utf-8", errors="replace"), seconds
+
+    def open_form(self) -> tuple[int, str, float]:
+        """GET the registration form; keeps its CSRF token for the next POST."""
+        status, _headers, body, seconds = self.request(
+            "GET", DESK_FORM, headers={"Referer": self.origin + "/layanan/hari-ini/"})
+        text = body.decode("utf-8", errors="replace")
+        match = _CSRF_INPUT.search(text)
+        if status == 200 and match:
+            self.csrf_token = match.group(1)
+        return status, text, seconds
+
+    def register(self, fields: dict[str, str],
+                 files: dict[str, tuple[str, str, bytes]] | None = None
+                 ) -> tuple[int, str, bytes, float]:
+        """POST the form (multipart when there are files); returns (status, Location,
+        body, seconds). The redirect is not followed: the receipt page it leads to
+        would show and drop the flash message, so its cookie is dropped here."""
+        fields = {"csrfmiddlewaretoken": self.csrf_token, **fields}
+        if files:
+            body, content_type = multipart(fields, files)
+        else:
+            body, content_type = urlencode(fields).encode(), "application/x-www-form-urlencoded"
+        status, headers, data, seconds = self.request(
+            "POST", DESK_FORM, body=body,
+            headers={"Content-Type": content_type, "Origin": self.origin,
+                     "Referer": self.origin + DESK_FORM},
+        )
+        self.cookies.pop("messages", None)
+        return status, headers.get("Location", ""), data, seconds
+
+
+class SampledCpuMeter(CpuMeter):
+    """:class:`CpuMeter` that also counts processes born or gone during the run.
+
+    Every ``interval`` seconds a thread notes the CPU ticks of the gunicorn workers
+    and of the database's backends: a backend that Django replaces meanwhile
+    (``CONN_MAX_AGE``) or a worker recycled after ``max_requests`` keeps its share up
+    to the last look instead of landing in "other". Processes born during the run
+    count from zero.
+    """
+
+    def __init__(self, gunicorn_pid: int, database: str, interval: float = 0.5):
+        super().__init__(gunicorn_pid, database)
+        self.interval = interval
+        self._stop = threading.Event()
+
+    def _look(self) -> None:
+        snap = CpuMeter._snapshot(self)
+        for group in ("workers", "backends"):
+            for pid, ticks in snap[group].items():
+                self.first[group].setdefault(pid, 0)  # born during the run
+                if ticks:  # 0: gone between listing and reading
+                    self.last[group][pid] = ticks
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.interval):
+            self._look()
+
+    def start(self) -> None:
+        super().start()
+        self.first = {group: dict(self.before[group]) for group in ("workers", "backends")}
+        self.last = {group: dict(self.before[group]) for group in ("workers", "backends")}
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._loop, name="cpu-meter", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> dict[str, float]:
+        self._stop.set()
+        self._thread.join()
+        self._look()
+        after = CpuMeter._snapshot(self)
+        wall = after["wall"] - self.before["wall"]
+
+        def delta(group):
+            return sum(ticks - self.first[group][pid]
+                       for pid, ticks in self.last[group].items()) / self.hz
+
+        workers, backends = delta("workers"), delta("backends")
+        client = after["self"] - self.before["self"]
+        busy, idle, iowait = (
+            (a - b) / self.hz
+            for a, b in zip(after["machine"], self.before["machine"], strict=True)
+        )
+        shares = {"gunicorn workers": workers, "PostgreSQL backends": backends,
+                  "load generator (this process)": client,
+                  "other processes": max(0.0, busy - workers - backends - client),
+                  "iowait": iowait, "idle": idle}
+        return {k: 100 * v / wall for k, v in shares.items()}

@@ -12,13 +12,20 @@ from tests.factories import PASSWORD
 pytestmark = pytest.mark.e2e
 
 EXPECTED_NAV = {
-    Role.FRONT_OFFICE: ["home", "register", "villages"],
-    Role.BACK_OFFICE: ["home", "register", "villages"],
-    Role.COORDINATOR: ["home", "register", "villages", "staff"],
-    Role.VILLAGE_HEAD: ["home", "register", "villages", "staff"],
-    Role.FACILITATOR: ["home", "register", "villages"],
-    Role.SUPERVISOR: ["home", "register", "villages", "staff"],
-    Role.MANAGER: ["home", "register", "villages", "staff", "admin"],
+    Role.FRONT_OFFICE: ["home", "desk", "queue", "complaints", "register", "proposals",
+                        "programmes", "villages"],
+    Role.BACK_OFFICE: ["home", "complaints", "referrals", "register", "proposals", "programmes",
+                       "villages"],
+    Role.COORDINATOR: ["home", "desk", "queue", "complaints", "referrals", "register",
+                       "proposals", "programmes", "villages", "staff"],
+    Role.VILLAGE_HEAD: ["home", "complaints", "register", "proposals", "programmes", "villages",
+                        "staff"],
+    Role.FACILITATOR: ["home", "desk", "complaints", "register", "proposals", "programmes",
+                       "villages"],
+    Role.SUPERVISOR: ["home", "complaints", "referrals", "register", "proposals", "programmes",
+                      "villages", "staff"],
+    Role.MANAGER: ["home", "complaints", "referrals", "register", "proposals", "programmes",
+                   "villages", "staff", "admin"],
 }
 
 

@@ -9,6 +9,8 @@ village staff, a village of another kecamatan for the Supervisor, a village of
 another kabupaten for the Manajer.
 """
 
+import datetime
+
 import pytest
 from auditlog.models import LogEntry
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -20,11 +22,25 @@ from django.urls import get_resolver, reverse
 from django.urls.resolvers import URLResolver
 from django_tasks_db.models import DBTaskResult
 
-from beneficiaries.models import ImportBatch, PersonPpks, PpksCluster, PpksType, Programme
+from beneficiaries import meetings
+from beneficiaries.models import (
+    ImportBatch,
+    PersonPpks,
+    PpksCluster,
+    PpksType,
+    PreListProposal,
+    Programme,
+    ProposalMember,
+)
+from beneficiaries.proposal_services import create_proposal, mark_proposal_ready
 from beneficiaries.tasks import register_import_task
+from intake.models import Attachment
 from puskesos.roles import Role
-from referrals.models import Agency
-from tests.beneficiaries.factories import make_household
+from referrals.models import Agency, Complaint, DayOff, DeadlineRule, Sector
+from tests.beneficiaries.factories import make_household, make_nik
+from tests.factories import make_staff
+from tests.intake.factories import jpeg_attachment, make_visit
+from tests.referrals.factories import complaint_in
 
 ANON = "anonymous"
 FO, BO, KOOR, KADES, FASIL, SUP, MAN = (
@@ -92,6 +108,69 @@ SITE_MATRIX = {
                        SUPERVISOR=(200, 404), MANAGER=(200, 404)),
     ),
     "favicon": (None, every(302)),
+    # The front office (intake)
+    "queue-desk": (None, every(403, anonymous=LOGIN, FRONT_OFFICE=200, COORDINATOR=200)),
+    # POST only for those who run the queue.
+    "queue-take": (None, every(403, anonymous=LOGIN, FRONT_OFFICE=405, COORDINATOR=405)),
+    "queue-call": (None, every(403, anonymous=LOGIN, FRONT_OFFICE=405, COORDINATOR=405)),
+    "queue-finish": ("ticket", every(403, anonymous=LOGIN, FRONT_OFFICE=405,
+                                     COORDINATOR=405)),
+    "queue-slip": ("ticket", every((200, 404), anonymous=LOGIN, FACILITATOR=403)),
+    "desk-today": (None, every(403, anonymous=LOGIN, FRONT_OFFICE=200, COORDINATOR=200,
+                               FACILITATOR=200)),
+    "visit-create": (None, every(403, anonymous=LOGIN, FRONT_OFFICE=200, COORDINATOR=200,
+                                 FACILITATOR=200)),
+    "visit-lookup": (None, every(403, anonymous=LOGIN, FRONT_OFFICE=200, COORDINATOR=200,
+                                 FACILITATOR=200)),
+    "visit-detail": ("visit", every((200, 404), anonymous=LOGIN)),
+    "attachment-download": ("attachment", every((200, 404), anonymous=LOGIN)),
+    "complaint-receipt": ("complaint", every((200, 404), anonymous=LOGIN)),
+    "complaint-receipt-pdf": ("complaint", every((200, 404), anonymous=LOGIN)),
+    "complaint-qr": ("complaint", every((200, 404), anonymous=LOGIN)),
+    "programme-list": (None, every(200, anonymous=LOGIN)),
+    "programme-detail": ("programme", every(200, anonymous=LOGIN)),
+    "programme-leaflet": ("programme", every(200, anonymous=LOGIN)),
+    "programme-leaflet-pdf": ("programme", every(200, anonymous=LOGIN)),
+    # No login: the citizen's status page.
+    "public-status": (None, every(200)),
+    # Pre-list proposals (beneficiaries)
+    "proposal-list": (None, every(200, anonymous=LOGIN)),
+    "proposal-create": (None, every(403, anonymous=LOGIN, FRONT_OFFICE=200, COORDINATOR=200,
+                                    FACILITATOR=200)),
+    "proposal-detail": ("proposal", every((200, 404), anonymous=LOGIN)),
+    "proposal-update": ("proposal", every(403, anonymous=LOGIN, FRONT_OFFICE=(200, 404),
+                                          COORDINATOR=(200, 404), FACILITATOR=(200, 404))),
+    # The Musyawarah Desa (run by the Koordinator; the Fasilitator does not take part)
+    "meeting-list": (None, every(200, anonymous=LOGIN, FACILITATOR=403)),
+    "meeting-create": (None, every(403, anonymous=LOGIN, COORDINATOR=200)),
+    "meeting-detail": ("meeting", every((200, 404), anonymous=LOGIN, FACILITATOR=403)),
+    "meeting-attach": ("meeting", every(403, anonymous=LOGIN, COORDINATOR=405)),
+    "meeting-decide": ("meeting", every(403, anonymous=LOGIN, COORDINATOR=405)),
+    "meeting-close": ("meeting", every(403, anonymous=LOGIN, COORDINATOR=405)),
+    "meeting-minutes": ("meeting", every((200, 404), anonymous=LOGIN, FACILITATOR=403)),
+    "meeting-export": ("meeting", every(403, anonymous=LOGIN, COORDINATOR=(200, 404))),
+    # The back office's complaints (POST-only steps: 405 for those who may take them)
+    "complaint-queue": (None, every(200, anonymous=LOGIN)),
+    "complaint-detail": ("complaint", every((200, 404), anonymous=LOGIN)),
+    "complaint-transition": ("complaint-step", every(403, anonymous=LOGIN, BACK_OFFICE=405,
+                                                     COORDINATOR=405)),
+    "complaint-assign": ("complaint", every(403, anonymous=LOGIN, BACK_OFFICE=405,
+                                            COORDINATOR=405)),
+    "complaint-correct": ("complaint", every(403, anonymous=LOGIN, BACK_OFFICE=405,
+                                             COORDINATOR=405)),
+    "complaint-inform": ("complaint", every(403, anonymous=LOGIN, BACK_OFFICE=405,
+                                            COORDINATOR=405, FACILITATOR=405)),
+    # Referrals (the back office; approval by the Koordinator)
+    "referral-create": ("reviewed", every(403, anonymous=LOGIN, BACK_OFFICE=(200, 404),
+                                          COORDINATOR=(200, 404))),
+    "referral-list": (None, every(200, anonymous=LOGIN)),
+    "referral-decide": ("referral", every(403, anonymous=LOGIN, COORDINATOR=405,
+                                          SUPERVISOR=405)),
+    "referral-send": ("referral", every(403, anonymous=LOGIN, BACK_OFFICE=405,
+                                        COORDINATOR=405)),
+    "referral-response": ("referral", every(403, anonymous=LOGIN, BACK_OFFICE=(200, 404),
+                                            COORDINATOR=(200, 404))),
+    "referral-letter": ("referral", every((200, 404), anonymous=LOGIN)),
 }
 
 # The admin site is for the Manajer only; everyone else is sent to its login page.
@@ -107,6 +186,8 @@ ADMIN_SPECIAL = {
     "admin:view_on_site": ("view_on_site", every(NOT_ADMIN, MANAGER=404)),
     "admin:app_list": ("app_list", every(NOT_ADMIN, MANAGER=200)),
     "admin:auth_user_password_change": ("admin:auth.user", every(NOT_ADMIN, MANAGER=(200, 404))),
+    # Workflow buttons in the admin: the Manajer takes no steps (sent back to the page).
+    "admin:referrals_complaint_transition": ("admin-step", every(NOT_ADMIN, MANAGER=302)),
 }
 
 # For each model registered in the admin: the Manajer's status per admin view.
@@ -156,6 +237,14 @@ ADMIN_MODELS = {
                                      delete=403, history=(200, OUTSIDE)),
     "beneficiaries.importbatch": dict(changelist=200, add=403, change=(200, OUTSIDE),
                                       delete=403, history=(200, OUTSIDE)),
+    "referrals.sector": dict(changelist=200, add=200, change=200, delete=403, history=200),
+    # Service deadlines and local days off: kept by the Manajer.
+    "referrals.deadlinerule": dict(changelist=200, add=403, change=200, delete=403,
+                                   history=200),
+    "referrals.dayoff": dict(changelist=200, add=200, change=200, delete=200, history=200),
+    # Complaints change through the workflow only: read-only, scoped.
+    "referrals.complaint": dict(changelist=200, add=403, change=(200, OUTSIDE), delete=403,
+                                history=(200, OUTSIDE)),
     # Background task results: superusers only.
     "django_tasks_database.dbtaskresult": dict(changelist=403, add=403, change=403,
                                                delete=403, history=403),
@@ -246,6 +335,19 @@ def admin_objects(org, label):
     if label == "referrals.agency":
         obj = Agency.objects.first()
         return obj, obj
+    if label == "referrals.sector":
+        obj = Sector.objects.first()
+        return obj, obj
+    if label == "referrals.deadlinerule":
+        obj = DeadlineRule.objects.first()
+        return obj, obj
+    if label == "referrals.dayoff":
+        obj, _ = DayOff.objects.get_or_create(date=datetime.date(2026, 12, 31),
+                                              defaults={"description": "Cuti bersama desa"})
+        return obj, obj
+    if label == "referrals.complaint":
+        desk = desk_objects(org)
+        return desk[org.own.pk]["complaint"], desk[org.foreign_village.pk]["complaint"]
     if label == "django_tasks_database.dbtaskresult":
         register_objects(org)
         obj = DBTaskResult.objects.first()
@@ -291,6 +393,52 @@ def register_objects(org):
     return org._register
 
 
+def closed_meeting(org, village):
+    """A closed Musyawarah Desa of ``village`` that found one proposal layak."""
+    users = org.village_users(village)
+    proposal = create_proposal(
+        village=village, user=users[FO], household={"address": "Kp. Sukamaju",
+                                                     "reason": "Rumah tidak layak huni."},
+        members=[{"nik": make_nik(datetime.date(1980, 1, 1)), "name": "UJANG", "relation": 1}])
+    proposal = mark_proposal_ready(proposal=proposal, user=users[FO])
+    koor = users[KOOR]
+    meeting = meetings.create_meeting(village=village, user=koor,
+                                      date=datetime.date(2026, 11, 20), place="Balai Desa",
+                                      chair="Kepala Desa")
+    meetings.attach_proposals(meeting.pk, koor, [proposal])
+    meetings.decide(meeting.pk, koor, proposal_id=proposal.pk, decision="layak")
+    return meetings.close_meeting(meeting.pk, koor)
+
+
+def desk_objects(org):
+    """A queue ticket, a visit with a complaint and an attachment, and a pre-list
+    proposal in each village the matrix visits."""
+    if getattr(org, "_desk", None) is None:
+        org._desk = {}
+        for village in (org.own, org.sibling, org.other_district_village, org.foreign_village):
+            clerk = make_staff(FO, village, username=f"fo.matrix.{village.pk}")
+            visit = make_visit(village, clerk, ticket=True, attachments=[
+                (Attachment.Kind.HOUSE_PHOTO, jpeg_attachment(latitude="-7.1",
+                                                               longitude="107.5")),
+            ])
+            proposal = PreListProposal.objects.create(
+                village=village, address="Kp. Sukamaju", reason="Rumah tidak layak huni.",
+                created_by=clerk,
+            )
+            ProposalMember.objects.create(proposal=proposal, name="UJANG", relation=1,
+                                          nik="3204130101800009")
+            referred = complaint_in(org, Complaint.State.REFERRED, village=village)
+            meeting = closed_meeting(org, village)
+            org._desk[village.pk] = {
+                "ticket": visit.queue_ticket, "visit": visit, "complaint": visit.complaint,
+                "attachment": visit.attachments.get(), "proposal": proposal,
+                "reviewed": complaint_in(org, Complaint.State.REVIEWED, village=village),
+                "referred": referred, "referral": referred.referrals.get(),
+                "meeting": meeting,
+            }
+    return org._desk
+
+
 def build_kwargs(org, kind, role, which):
     """URL kwargs for the own (which=0) or other (which=1) object."""
     if kind is None:
@@ -305,6 +453,21 @@ def build_kwargs(org, kind, role, which):
             role if role != ANON else Role.FRONT_OFFICE
         )
         return {"pk": register_objects(org)[village.pk][kind].pk}
+    if kind in ("ticket", "visit", "complaint", "attachment", "proposal", "reviewed",
+                "referred", "referral", "meeting"):
+        village = org.own if which == 0 else org.other_village_for(
+            role if role != ANON else Role.FRONT_OFFICE
+        )
+        return {"pk": desk_objects(org)[village.pk][kind].pk}
+    if kind == "admin-step":
+        desk = desk_objects(org)
+        village = org.own if which == 0 else org.foreign_village
+        return {"object_id": desk[village.pk]["complaint"].pk, "transition_name": "review"}
+    if kind == "complaint-step":
+        kwargs = build_kwargs(org, "complaint", role, which)
+        return {**kwargs, "name": "review"}
+    if kind == "programme":
+        return {"code": "pkh"}
     if kind == "app_list":
         return {"app_label": "puskesos"}
     if kind == "view_on_site":

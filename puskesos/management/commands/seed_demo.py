@@ -25,6 +25,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username.ljust(width)}  {role:<22} {unit}")
         self.stdout.write(f"  kata sandi: {password}")
         self.seed_register(options["people"])
+        self.seed_desk()
 
     def seed_register(self, people: int) -> None:
         """A synthetic register for the ten villages, loaded through the real import."""
@@ -39,3 +40,22 @@ class Command(BaseCommand):
             self.stdout.write("Register demo sudah ada; tidak diimpor ulang.")
         else:
             self.stdout.write(self.style.SUCCESS(f"Register demo: {batch.message}"))
+
+    def seed_desk(self) -> None:
+        """Today's queue and a few desk visits with complaints and a proposal."""
+        from intake.demo import demo_desk
+        from referrals.demo import demo_workflow
+
+        made = demo_desk()
+        if made:
+            self.stdout.write(self.style.SUCCESS(f"Loket demo: {made} kunjungan hari ini."))
+        else:
+            self.stdout.write("Loket demo sudah ada; tidak dibuat ulang.")
+        from beneficiaries.demo import demo_meeting
+
+        if demo_meeting():
+            self.stdout.write(self.style.SUCCESS("Musyawarah Desa demo: 2 usulan diputuskan."))
+        made = demo_workflow()
+        if made:
+            self.stdout.write(self.style.SUCCESS(f"Layanan demo: {made} pengaduan di tiap "
+                                                 "tahap."))
