@@ -26,6 +26,7 @@ def test_search_open_household_and_export(page, e2e_org, tmp_path):
     page.locator("[data-nav=register]").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Register")
     # The search box has the focus: the clerk just types, with a spelling variant.
+    expect(page.locator("#lookup-q")).to_be_focused()
     page.keyboard.type("acep sunandar")
     hit = page.get_by_test_id("lookup-hit")
     expect(hit).to_have_count(1)
