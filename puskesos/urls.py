@@ -30,6 +30,8 @@ urlpatterns = [
     path("register/", include("beneficiaries.urls")),
     path("layanan/", include("intake.urls")),
     path("pengaduan/", include("referrals.urls")),
+    path("laporan/", include("reports.urls")),
+    path("dasbor/", include("reports.dashboard_urls")),
     path("cek-pengaduan/", include(public_urlpatterns)),
     path("admin/", admin.site.urls),
 ]

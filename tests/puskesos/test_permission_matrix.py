@@ -10,6 +10,8 @@ another kabupaten for the Manajer.
 """
 
 import datetime
+import importlib
+import pathlib
 
 import pytest
 from auditlog.models import LogEntry
@@ -264,7 +266,14 @@ def admin_matrix():
     return matrix
 
 
-MATRIX = {**SITE_MATRIX, **admin_matrix()}
+# Later modules keep their rows in their own module (tests/puskesos/matrix_*.py):
+# each defines ROWS ({name: (kind, table)}) and KINDS ({kind: build}),
+# -> kwargs}), each build(org, village) -> URL kwargs for an object of that village.
+EXTRA_MODULES = [importlib.import_module(f"tests.puskesos.{path.stem}")
+                 for path in sorted(pathlib.Path(__file__).parent.glob("matrix_*.py"))]
+EXTRA_KINDS = {kind: build for module in EXTRA_MODULES for kind, build in module.KINDS.items()}
+MATRIX = {**SITE_MATRIX, **admin_matrix(),
+          **{name: row for module in EXTRA_MODULES for name, row in module.ROWS.items()}}
 
 
 def defined_url_names(patterns=None, namespace=""):
@@ -475,6 +484,11 @@ def build_kwargs(org, kind, role, which):
                 "object_id": org.own.pk}
     if kind.startswith("admin:"):
         return {"object_id": admin_objects(org, kind.removeprefix("admin:"))[which].pk}
+    if kind in EXTRA_KINDS:
+        village = org.own if which == 0 else org.other_village_for(
+            role if role != ANON else Role.FRONT_OFFICE
+        )
+        return EXTRA_KINDS[kind](org, village)
     raise AssertionError(kind)
 
 

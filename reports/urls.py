@@ -1,0 +1,3 @@
+"""Periodic reports: preview, PDF/XLSX, issuing and the archive (filled by the reports work)."""
+
+urlpatterns = []
