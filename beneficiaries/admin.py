@@ -10,6 +10,7 @@ from .models import (
     Family,
     Household,
     ImportBatch,
+    NeedRule,
     Participation,
     Person,
     PersonPpks,
@@ -42,6 +43,21 @@ class PpksTypeAdmin(ImportExportModelAdmin):
     list_filter = ["cluster"]
     list_editable = ["cluster"]
     search_fields = ["name", "code"]
+
+
+@admin.register(NeedRule)
+class NeedRuleAdmin(admin.ModelAdmin):
+    """The rules that suggest programme needs on a household's page; the Manajer tunes
+    them (age range, disability, desil) or switches them off."""
+
+    list_display = ["name", "programme", "min_age", "max_age", "disability_only", "max_desil",
+                    "per_person", "active", "order"]
+    list_editable = ["active", "order"]
+    list_filter = ["programme", "active"]
+    search_fields = ["name", "code"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # switch a rule off instead: needs recorded keep their rule
 
 
 class ReadOnlyRegisterMixin:

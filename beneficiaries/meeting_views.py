@@ -17,7 +17,7 @@ from puskesos.views import ScopedPermissionMixin
 
 from . import meetings
 from .meetings import MeetingError
-from .models import MeetingDecision, PreListProposal, VillageMeeting
+from .models import MeetingDecision, PreListProposal, ProfileChange, VillageMeeting
 
 
 class MeetingForm(forms.ModelForm):
@@ -94,18 +94,27 @@ class MeetingDetailView(MeetingMixin, View):
 
 
 def render_meeting(request, meeting, *, error=None, status=200):
-    decisions = list(meeting.decisions.select_related("proposal", "decided_by")
-                     .prefetch_related("proposal__members"))
+    decisions = list(meeting.decisions.select_related(
+        "proposal", "decided_by", "change__person", "change__household")
+        .prefetch_related("proposal__members"))
     can_run = (request.user.has_perm("beneficiaries.change_villagemeeting")
                and works_in(request.user, meeting.village_id))
     ready = []
+    waiting_changes = []
     if can_run and meeting.status == VillageMeeting.Status.OPEN:
         on_agenda = {item.proposal_id for item in decisions}
         ready = [p for p in PreListProposal.objects.filter(
             village=meeting.village, status=PreListProposal.Status.READY)
             .prefetch_related("members") if p.pk not in on_agenda]
+        changes_on_agenda = {item.change_id for item in decisions}
+        waiting_changes = [c for c in ProfileChange.objects.filter(
+            village=meeting.village, status=ProfileChange.Status.RECORDED)
+            .select_related("person", "household").order_by("created_at", "pk")
+            if c.pk not in changes_on_agenda]
     return render(request, "beneficiaries/meeting_detail.html", {
-        "meeting": meeting, "decisions": decisions, "ready": ready, "can_run": can_run,
+        "meeting": meeting, "decisions": [d for d in decisions if d.proposal_id],
+        "change_decisions": [d for d in decisions if d.change_id],
+        "ready": ready, "waiting_changes": waiting_changes, "can_run": can_run,
         "is_open": meeting.status == VillageMeeting.Status.OPEN, "error": error,
         "choices": MeetingDecision.Decision.choices,
     }, status=status)
@@ -127,16 +136,26 @@ class MeetingStepMixin(MeetingMixin):
 class MeetingAttachView(MeetingStepMixin, View):
     def step(self, request):
         ids = [int(v) for v in request.POST.getlist("usulan") if v.isdigit()]
-        if not ids:
-            raise MeetingError(_("Pilih sedikitnya satu usulan."))
+        change_ids = [int(v) for v in request.POST.getlist("perubahan") if v.isdigit()]
+        if not ids and not change_ids:
+            raise MeetingError(_("Pilih sedikitnya satu usulan atau perubahan data."))
         proposals = list(PreListProposal.objects.filter(pk__in=ids))
         added = meetings.attach_proposals(self.meeting.pk, request.user, proposals)
-        return _("%(n)d usulan ditambahkan ke agenda.") % {"n": added}
+        changes = list(ProfileChange.objects.filter(pk__in=change_ids))
+        added += meetings.attach_changes(self.meeting.pk, request.user, changes)
+        return _("%(n)d agenda ditambahkan.") % {"n": added}
 
 
 class MeetingDecideView(MeetingStepMixin, View):
     def step(self, request):
         proposal = request.POST.get("usulan", "")
+        change = request.POST.get("perubahan", "")
+        if change:
+            meetings.decide(self.meeting.pk, request.user,
+                            change_id=int(change) if change.isdigit() else 0,
+                            decision=request.POST.get("keputusan", ""),
+                            reason=request.POST.get("alasan", ""))
+            return _("Keputusan perubahan #%(n)s dicatat.") % {"n": change}
         meetings.decide(self.meeting.pk, request.user,
                         proposal_id=int(proposal) if proposal.isdigit() else 0,
                         decision=request.POST.get("keputusan", ""),

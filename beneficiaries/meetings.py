@@ -15,7 +15,14 @@ from openpyxl import Workbook
 
 from puskesos.scoping import scope, works_in
 
-from .models import MeetingDecision, PreListProposal, ProposalMember, VillageMeeting
+from .models import (
+    MeetingDecision,
+    PreListProposal,
+    ProfileChange,
+    ProposalMember,
+    VillageMeeting,
+)
+from .proposal_services import log_event
 
 
 class MeetingError(Exception):
@@ -87,12 +94,40 @@ def attach_proposals(meeting_id, user, proposals) -> int:
 
 
 @transaction.atomic
-def decide(meeting_id, user, *, proposal_id, decision, reason="") -> MeetingDecision:
-    """Record what the meeting decided on one proposal (may be changed until closing)."""
+def attach_changes(meeting_id, user, changes) -> int:
+    """Put profile changes that wait for a decision (status *dicatat*) on the agenda."""
+    meeting = _locked_meeting(meeting_id, user)
+    _require(user, "beneficiaries.change_villagemeeting", meeting.village)
+    _open(meeting)
+    added = 0
+    for change in changes:
+        if change.village_id != meeting.village_id:
+            raise MeetingError(_("Perubahan #%(n)d bukan dari desa ini.") % {"n": change.pk})
+        if change.status != ProfileChange.Status.RECORDED:
+            raise MeetingError(_("Perubahan #%(n)d sudah diputuskan.") % {"n": change.pk})
+        elsewhere = MeetingDecision.objects.filter(
+            change=change, meeting__status=VillageMeeting.Status.OPEN,
+        ).exclude(meeting=meeting).first()
+        if elsewhere is not None:
+            raise MeetingError(_("Perubahan #%(n)d sudah dijadwalkan di musyawarah lain "
+                                 "(%(m)s).") % {"n": change.pk, "m": elsewhere.meeting})
+        _obj, created = MeetingDecision.objects.get_or_create(meeting=meeting, change=change)
+        added += created
+    return added
+
+
+@transaction.atomic
+def decide(meeting_id, user, *, proposal_id=None, change_id=None, decision,
+           reason="") -> MeetingDecision:
+    """Record what the meeting decided on one agenda item, a proposal or a profile
+    change (may be changed until closing)."""
     meeting = _locked_meeting(meeting_id, user)
     _require(user, "beneficiaries.change_meetingdecision", meeting.village)
     _open(meeting)
-    item = meeting.decisions.filter(proposal_id=proposal_id).first()
+    if proposal_id is not None:
+        item = meeting.decisions.filter(proposal_id=proposal_id).first()
+    else:
+        item = meeting.decisions.filter(change_id=change_id).first() if change_id else None
     if item is None:
         raise MeetingError(_("Usulan ini tidak ada dalam agenda musyawarah."))
     if decision not in MeetingDecision.Decision.values:
@@ -113,16 +148,24 @@ def close_meeting(meeting_id, user) -> VillageMeeting:
     meeting = _locked_meeting(meeting_id, user)
     _require(user, "beneficiaries.change_villagemeeting", meeting.village)
     _open(meeting)
-    items = list(meeting.decisions.select_related("proposal"))
+    items = list(meeting.decisions.select_related("proposal", "change"))
     if not items:
         raise MeetingError(_("Belum ada usulan dalam agenda musyawarah."))
-    undecided = [item.proposal_id for item in items if not item.decision]
+    undecided = [str(item.subject) for item in items if not item.decision]
     if undecided:
-        raise MeetingError(_("Masih ada usulan tanpa keputusan: #%(ids)s.")
-                           % {"ids": ", #".join(str(pk) for pk in undecided)})
+        raise MeetingError(_("Masih ada agenda tanpa keputusan: %(items)s.")
+                           % {"items": "; ".join(undecided)})
     for item in items:
-        item.proposal.status = item.decision
-        item.proposal.save(update_fields=["status", "updated_at"])
+        if item.proposal_id:
+            item.proposal.status = item.decision
+            item.proposal.save(update_fields=["status", "updated_at"])
+            log_event(item.proposal, user, _("Diputuskan di %(meeting)s%(reason)s.") % {
+                "meeting": meeting, "reason": f": {item.reason}" if item.reason else ""})
+        else:
+            item.change.status = (ProfileChange.Status.APPROVED
+                                  if item.decision == MeetingDecision.Decision.ELIGIBLE
+                                  else ProfileChange.Status.REJECTED)
+            item.change.save(update_fields=["status"])
     meeting.status = VillageMeeting.Status.CLOSED
     meeting.closed_at = timezone.now()
     meeting.closed_by = user
@@ -151,7 +194,7 @@ def export_for_siks_ng(meeting_id, user=None) -> bytes:
     if meeting.status != VillageMeeting.Status.CLOSED:
         raise MeetingError(_("Ekspor dibuat setelah musyawarah ditutup."))
     proposals = [item.proposal for item in meeting.decisions.select_related("proposal")
-                 if item.decision == MeetingDecision.Decision.ELIGIBLE]
+                 if item.proposal_id and item.decision == MeetingDecision.Decision.ELIGIBLE]
     if not proposals:
         raise MeetingError(_("Tidak ada usulan yang diputuskan layak; tidak ada yang "
                              "diekspor."))
@@ -184,8 +227,11 @@ def export_for_siks_ng(meeting_id, user=None) -> bytes:
                 cell.number_format = "@"
     buffer = io.BytesIO()
     book.save(buffer)
-    PreListProposal.objects.filter(pk__in=[p.pk for p in proposals]).update(
-        status=PreListProposal.Status.EXPORTED, updated_at=timezone.now())
+    for proposal in proposals:
+        if proposal.status != PreListProposal.Status.EXPORTED:
+            proposal.status = PreListProposal.Status.EXPORTED
+            proposal.save(update_fields=["status", "updated_at"])
+            log_event(proposal, user, _("Diekspor untuk unggah SIKS-NG."))
     return buffer.getvalue()
 
 
@@ -193,17 +239,23 @@ def berita_acara_pdf(meeting) -> bytes:
     """The minutes of the meeting (PDF): every decision, and the signature blocks."""
     from puskesos.pdf import render_pdf
 
-    decisions = list(meeting.decisions.select_related("proposal").prefetch_related(
+    decisions = list(meeting.decisions.select_related(
+        "proposal", "change__person", "change__household").prefetch_related(
         "proposal__members").order_by("pk"))
     rows = []
-    for number, item in enumerate(decisions, start=1):
+    changes = []
+    for item in decisions:
+        if item.change_id:
+            changes.append({"number": len(changes) + 1, "item": item})
+            continue
         members = list(item.proposal.members.all())
         head = next((m for m in members if m.relation == 1), members[0] if members else None)
-        rows.append({"number": number, "item": item, "head": head, "count": len(members)})
+        rows.append({"number": len(rows) + 1, "item": item, "head": head,
+                     "count": len(members)})
     return render_pdf("beneficiaries/berita_acara.html", {
-        "meeting": meeting, "village": meeting.village, "rows": rows,
+        "meeting": meeting, "village": meeting.village, "rows": rows, "changes": changes,
         "participants": [line.strip() for line in meeting.participants.splitlines()
                          if line.strip()],
-        "eligible": sum(1 for item in decisions if item.decision == "layak"),
-        "not_eligible": sum(1 for item in decisions if item.decision == "tidak_layak"),
+        "eligible": sum(1 for row in rows if row["item"].decision == "layak"),
+        "not_eligible": sum(1 for row in rows if row["item"].decision == "tidak_layak"),
     })

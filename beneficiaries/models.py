@@ -1,9 +1,12 @@
 """The beneficiary register (DTKS / DTSEN / BDT extracts): households, families and
 people; the programme and PPKS catalogues; who receives what; the import history."""
 
+import uuid
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from puskesos.models import Village
@@ -178,6 +181,11 @@ class Household(models.Model):
     def __str__(self):
         return self.register_id
 
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("household-detail", args=[self.pk])
+
 
 class Family(models.Model):
     """Keluarga: one Kartu Keluarga within a household."""
@@ -254,6 +262,8 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["village", "status"], name="person_village_status"),
             models.Index(fields=["household", "relation"], name="person_household_rel"),
+            # Near-duplicate checks of proposals: same birth date, similar name.
+            models.Index(fields=["birth_date"], name="person_birth_date"),
         ]
 
     def __str__(self):
@@ -344,6 +354,14 @@ class PreListProposal(models.Model):
         ELIGIBLE = "layak", _("Layak")
         NOT_ELIGIBLE = "tidak_layak", _("Tidak layak")
         EXPORTED = "diekspor", _("Diekspor untuk SIKS-NG")
+        # The kabupaten's verification after the upload into SIKS-NG.
+        ACCEPTED = "diterima", _("Diterima kabupaten (masuk register)")
+        REFUSED = "ditolak_kab", _("Ditolak kabupaten")
+
+    class Source(models.TextChoices):
+        DESK = "loket", _("Kunjungan ke loket")
+        FACILITATOR = "fasilitator", _("Kunjungan rumah Fasilitator")
+        COMPLAINT = "pengaduan", _("Pengaduan")
 
     class Floor(models.TextChoices):
         EARTH = "tanah", _("Tanah")
@@ -386,6 +404,8 @@ class PreListProposal(models.Model):
                                 verbose_name=_("desa/kelurahan"))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices,
                               default=Status.DRAFT, db_index=True)
+    source = models.CharField(_("sumber usulan"), max_length=12, choices=Source.choices,
+                              default=Source.DESK)
     no_kk = models.CharField(_("nomor KK"), max_length=16, blank=True)
     address = models.CharField(_("alamat"), max_length=255)
     dusun = models.CharField(_("dusun"), max_length=60, blank=True)
@@ -497,8 +517,11 @@ class MeetingDecision(models.Model):
 
     meeting = models.ForeignKey(VillageMeeting, models.PROTECT, related_name="decisions",
                                 verbose_name=_("musyawarah"))
+    # An agenda item is a pre-list proposal or a profile change, never both.
     proposal = models.ForeignKey(PreListProposal, models.PROTECT, related_name="decisions",
-                                 verbose_name=_("usulan"))
+                                 null=True, blank=True, verbose_name=_("usulan"))
+    change = models.ForeignKey("ProfileChange", models.PROTECT, related_name="decisions",
+                               null=True, blank=True, verbose_name=_("perubahan data"))
     decision = models.CharField(_("keputusan"), max_length=12, choices=Decision.choices,
                                 blank=True)
     reason = models.TextField(_("alasan"), blank=True)
@@ -513,7 +536,219 @@ class MeetingDecision(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["meeting", "proposal"],
                                     name="meetingdecision_once_per_meeting"),
+            models.UniqueConstraint(fields=["meeting", "change"],
+                                    name="meetingdecision_change_once_per_meeting"),
+            models.CheckConstraint(
+                condition=(models.Q(proposal__isnull=False, change__isnull=True)
+                           | models.Q(proposal__isnull=True, change__isnull=False)),
+                name="meetingdecision_proposal_or_change"),
         ]
 
     def __str__(self):
-        return f"{self.meeting}: {self.proposal}"
+        return f"{self.meeting}: {self.proposal or self.change}"
+
+    @property
+    def subject(self):
+        return self.proposal or self.change
+
+
+def upkeep_path(instance, filename):
+    return f"register/{instance.village_code}/{uuid.uuid4().hex}{instance.extension}"
+
+
+class ProposalEvent(models.Model):
+    """The audit trail of a proposal: each change of state, by whom, when, why."""
+
+    proposal = models.ForeignKey(PreListProposal, models.CASCADE, related_name="events",
+                                 verbose_name=_("usulan"))
+    status = models.CharField(_("status"), max_length=12,
+                              choices=PreListProposal.Status.choices)
+    note = models.TextField(_("catatan"), blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
+                             related_name="+", verbose_name=_("oleh"))
+    at = models.DateTimeField(_("pada"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("riwayat usulan")
+        verbose_name_plural = _("riwayat usulan")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.proposal_id}: {self.status}"
+
+
+class ProposalPhoto(models.Model):
+    """Evidence for a proposal: a photo of the house or a document, checked by content
+    like the desk's attachments; a phone photo's GPS position is kept."""
+
+    proposal = models.ForeignKey(PreListProposal, models.CASCADE, related_name="photos",
+                                 verbose_name=_("usulan"))
+    file = models.FileField(_("file"), upload_to=upkeep_path)
+    caption = models.CharField(_("keterangan"), max_length=150, blank=True)
+    content_type = models.CharField(_("jenis isi"), max_length=50)
+    extension = models.CharField(_("ekstensi"), max_length=8)
+    latitude = models.DecimalField(_("lintang"), max_digits=9, decimal_places=6, null=True,
+                                   blank=True)
+    longitude = models.DecimalField(_("bujur"), max_digits=9, decimal_places=6, null=True,
+                                    blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
+                                    verbose_name=_("diunggah oleh"))
+    uploaded_at = models.DateTimeField(_("diunggah pada"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bukti usulan")
+        verbose_name_plural = _("bukti usulan")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.caption or f"Bukti #{self.pk}"
+
+    @property
+    def village_code(self):
+        return self.proposal.village.code
+
+
+class ProfileChange(models.Model):
+    """A change to a household or person already in the register (*perubahan data*),
+    recorded with its evidence and reporter. It never overwrites the imported row: it
+    sits beside it until the Musyawarah Desa decides it and the next extract confirms
+    it."""
+
+    class Kind(models.TextChoices):
+        MOVED = "pindah", _("Pindah")
+        DIED = "meninggal", _("Meninggal dunia")
+        NEW_MEMBER = "anggota_baru", _("Anggota baru (lahir/datang)")
+        CORRECTION = "koreksi", _("Koreksi data")
+        BETTER_OFF = "mampu", _("Sudah mampu / tidak miskin lagi")
+
+    class Status(models.TextChoices):
+        RECORDED = "dicatat", _("Dicatat, menunggu musyawarah")
+        APPROVED = "disetujui", _("Disetujui musyawarah")
+        REJECTED = "ditolak", _("Ditolak musyawarah")
+        CONFIRMED = "terkonfirmasi", _("Terkonfirmasi ekstrak terbaru")
+
+    village = models.ForeignKey(Village, models.PROTECT, related_name="profile_changes",
+                                verbose_name=_("desa/kelurahan"))
+    household = models.ForeignKey(Household, models.PROTECT, related_name="changes",
+                                  verbose_name=_("rumah tangga"))
+    person = models.ForeignKey(Person, models.PROTECT, null=True, blank=True,
+                               related_name="changes", verbose_name=_("anggota"))
+    kind = models.CharField(_("jenis perubahan"), max_length=12, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=14, choices=Status.choices,
+                              default=Status.RECORDED, db_index=True)
+    event_date = models.DateField(_("tanggal kejadian"), null=True, blank=True)
+    # What the register should say instead: {"name": ..., "birth_date": "YYYY-MM-DD",
+    # "address": ..., "nik": ..., "sex": ..., "relation": ..., "moved_to": ...}.
+    details = models.JSONField(_("data baru"), default=dict, blank=True)
+    note = models.TextField(_("keterangan"), blank=True)
+    reporter = models.CharField(_("pelapor"), max_length=150)
+    source = models.CharField(_("sumber"), max_length=12,
+                              choices=PreListProposal.Source.choices,
+                              default=PreListProposal.Source.DESK)
+    evidence = models.FileField(_("bukti"), upload_to=upkeep_path, blank=True)
+    content_type = models.CharField(_("jenis isi bukti"), max_length=50, blank=True)
+    extension = models.CharField(_("ekstensi bukti"), max_length=8, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
+                                    verbose_name=_("dicatat oleh"))
+    created_at = models.DateTimeField(_("dicatat pada"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("perubahan data")
+        verbose_name_plural = _("perubahan data")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        who = self.person.name if self.person_id else self.household.register_id
+        return f"Perubahan #{self.pk} — {self.get_kind_display()}: {who}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("change-detail", args=[self.pk])
+
+    @property
+    def village_code(self):
+        return self.village.code
+
+
+class NeedRule(models.Model):
+    """A simple, editable rule that suggests a programme need from the register: who
+    (age range, disability, desil) should have which programme and does not."""
+
+    code = models.SlugField(_("kode"), max_length=40, unique=True)
+    name = models.CharField(_("nama aturan"), max_length=150)
+    programme = models.ForeignKey(Programme, models.PROTECT, related_name="need_rules",
+                                  verbose_name=_("program"))
+    min_age = models.PositiveSmallIntegerField(_("usia minimal"), null=True, blank=True)
+    max_age = models.PositiveSmallIntegerField(_("usia maksimal"), null=True, blank=True)
+    disability_only = models.BooleanField(_("hanya penyandang disabilitas"), default=False)
+    max_desil = models.PositiveSmallIntegerField(
+        _("desil paling tinggi"), null=True, blank=True,
+        help_text=_("Kosongkan untuk semua desil."))
+    per_person = models.BooleanField(
+        _("per orang"), default=True,
+        help_text=_("Dicek per anggota (mis. PIP per anak); bila tidak, per rumah tangga."))
+    active = models.BooleanField(_("aktif"), default=True)
+    order = models.PositiveSmallIntegerField(_("urutan"), default=100)
+
+    class Meta:
+        verbose_name = _("aturan saran kebutuhan")
+        verbose_name_plural = _("aturan saran kebutuhan")
+        ordering = ["order", "code"]
+
+    def __str__(self):
+        return self.name
+
+
+class ProgrammeNeed(models.Model):
+    """A programme a household (or one of its people) needs and does not get.
+
+    Suggestions come from :class:`NeedRule` and are not stored until the officer
+    confirms (*dikonfirmasi*) or dismisses (*ditolak*) them; a need recorded by hand is
+    confirmed at once. Confirmed needs not met feed the dashboard's service gaps."""
+
+    class Status(models.TextChoices):
+        SUGGESTED = "saran", _("Saran")
+        CONFIRMED = "dikonfirmasi", _("Dikonfirmasi, belum terpenuhi")
+        DISMISSED = "ditolak", _("Tidak diperlukan")
+        MET = "terpenuhi", _("Sudah terpenuhi")
+
+    village = models.ForeignKey(Village, models.PROTECT, related_name="programme_needs",
+                                verbose_name=_("desa/kelurahan"))
+    household = models.ForeignKey(Household, models.CASCADE, related_name="needs",
+                                  verbose_name=_("rumah tangga"))
+    person = models.ForeignKey(Person, models.CASCADE, null=True, blank=True,
+                               related_name="needs", verbose_name=_("anggota"))
+    programme = models.ForeignKey(Programme, models.PROTECT, related_name="needs",
+                                  verbose_name=_("program"))
+    rule = models.ForeignKey(NeedRule, models.SET_NULL, null=True, blank=True,
+                             related_name="needs", verbose_name=_("aturan"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices,
+                              default=Status.CONFIRMED, db_index=True)
+    note = models.TextField(_("keterangan"), blank=True)
+    source = models.CharField(_("sumber"), max_length=12,
+                              choices=PreListProposal.Source.choices,
+                              default=PreListProposal.Source.DESK)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
+                                   verbose_name=_("dicatat oleh"))
+    created_at = models.DateTimeField(_("dicatat pada"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("diperbarui"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("kebutuhan program")
+        verbose_name_plural = _("kebutuhan program")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # One record per household, person and programme: confirming, dismissing or
+            # meeting a need changes that record.
+            models.UniqueConstraint(fields=["person", "programme"],
+                                    condition=models.Q(person__isnull=False),
+                                    name="programmeneed_once_per_person"),
+            models.UniqueConstraint(fields=["household", "programme"],
+                                    condition=models.Q(person__isnull=True),
+                                    name="programmeneed_once_per_household"),
+        ]
+
+    def __str__(self):
+        who = self.person.name if self.person_id else self.household.register_id
+        return f"{self.programme.short_name}: {who}"

@@ -1,8 +1,11 @@
 """Pre-list proposals (*usulan daftar awal*): a household that is not in the register,
 recorded with its basic profile so that the Musyawarah Desa can decide on it later.
 
-Writes: :func:`create_proposal`, :func:`update_proposal`, :func:`mark_proposal_ready`.
-Read: :func:`proposals_for` (the list page).
+Writes: :func:`create_proposal`, :func:`update_proposal`, :func:`mark_proposal_ready`,
+:func:`record_result` (the kabupaten's verification), :func:`add_photo`; every change of
+state leaves a :class:`ProposalEvent` (who, when, why).
+Read: :func:`proposals_for` (the list page), :func:`duplicate_warnings` (people who may
+already be in the register or in another proposal under a slightly different name).
 The rules for the members live in :func:`check_proposal_members`; the form calls it to
 put each message next to its field, the services call it again before writing.
 """
@@ -16,10 +19,19 @@ from django.db import transaction
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
-from puskesos.scoping import can_see_village, scope
+from puskesos.scoping import can_see_village, scope, works_in
 
 from .identity import IdentityError, parse_kk, parse_nik
-from .models import Person, PreListProposal, ProposalMember, Relation
+from .models import (
+    Family,
+    Person,
+    PreListProposal,
+    ProposalEvent,
+    ProposalMember,
+    ProposalPhoto,
+    Relation,
+)
+from .names import name_key, name_trigrams, trigram_similarity
 
 # Proposals the Musyawarah Desa has not decided yet: they may still change, and a
 # person may be in only one of them.
@@ -203,7 +215,14 @@ def _save_member(member: ProposalMember) -> None:
     member.save()
 
 
-def create_proposal(*, village, user, household: dict, members: list[dict]) -> PreListProposal:
+def log_event(proposal: PreListProposal, user, note: str = "") -> ProposalEvent:
+    """Record the proposal's current state in its audit trail."""
+    return ProposalEvent.objects.create(proposal=proposal, status=proposal.status,
+                                        user=user, note=note)
+
+
+def create_proposal(*, village, user, household: dict, members: list[dict],
+                    source: str | None = None) -> PreListProposal:
     """Record a household that is not in the register as a pre-list proposal (status
     *draf*), with all its members, all or nothing.
 
@@ -221,12 +240,22 @@ def create_proposal(*, village, user, household: dict, members: list[dict]) -> P
     _check(members, None)
     with transaction.atomic():
         proposal = PreListProposal(village=village, created_by=user,
-                                   status=PreListProposal.Status.DRAFT, **data)
+                                   status=PreListProposal.Status.DRAFT,
+                                   source=source or _default_source(user), **data)
         proposal.full_clean()
         proposal.save()
         for member in members:
             _save_member(ProposalMember(proposal=proposal, **_member_fields(member)))
+        log_event(proposal, user, _("Usulan dicatat."))
     return proposal
+
+
+def _default_source(user) -> str:
+    from puskesos.roles import Role, user_roles
+
+    if Role.FACILITATOR in user_roles(user):
+        return PreListProposal.Source.FACILITATOR
+    return PreListProposal.Source.DESK
 
 
 def update_proposal(*, proposal: PreListProposal, user, household: dict,
@@ -283,7 +312,136 @@ def mark_proposal_ready(*, proposal: PreListProposal, user) -> PreListProposal:
                                     "dibahas."))
         locked.status = PreListProposal.Status.READY
         locked.save(update_fields=["status", "updated_at"])
+        log_event(locked, user, _("Diajukan ke Musyawarah Desa."))
     return locked
+
+
+def record_result(*, proposal: PreListProposal, user, accepted: bool,
+                  note: str = "") -> PreListProposal:
+    """The kabupaten's verification of an exported proposal: accepted into the register
+    (*diterima*) or refused (*ditolak_kab*, with the reason). Recorded by the
+    Koordinator, who runs the Musyawarah Desa and the upload."""
+    if not user.has_perm("beneficiaries.change_villagemeeting") or not works_in(
+            user, proposal.village_id):
+        raise PermissionDenied(_("Hasil verifikasi kabupaten dicatat oleh Koordinator "
+                                 "Puskesos desa ini."))
+    note = (note or "").strip()
+    if not accepted and not note:
+        raise ValidationError(_("Tulis alasan penolakan dari kabupaten."))
+    with transaction.atomic():
+        locked = PreListProposal.objects.select_for_update().get(pk=proposal.pk)
+        if locked.status != PreListProposal.Status.EXPORTED:
+            raise ValidationError(_("Hasil kabupaten dicatat untuk usulan yang sudah "
+                                    "diekspor ke SIKS-NG; status usulan ini: %(status)s.")
+                                  % {"status": locked.get_status_display()})
+        locked.status = (PreListProposal.Status.ACCEPTED if accepted
+                         else PreListProposal.Status.REFUSED)
+        locked.save(update_fields=["status", "updated_at"])
+        log_event(locked, user, note or _("Diterima kabupaten."))
+    return locked
+
+
+def add_photo(*, proposal: PreListProposal, user, attachment, caption: str = "",
+              ) -> ProposalPhoto:
+    """Add evidence (a cleaned :class:`intake.attachments.CleanedAttachment`) to a
+    proposal that is not decided yet."""
+    from django.core.files.base import ContentFile
+
+    if not user.has_perm("beneficiaries.add_proposalphoto") or not works_in(
+            user, proposal.village_id):
+        raise PermissionDenied(_("Anda tidak dapat menambah bukti untuk usulan ini."))
+    if not is_editable(proposal):
+        raise ProposalLocked()
+    photo = ProposalPhoto(proposal=proposal, caption=(caption or "").strip()[:150],
+                          content_type=attachment.content_type,
+                          extension=attachment.extension, latitude=attachment.latitude,
+                          longitude=attachment.longitude, uploaded_by=user)
+    with transaction.atomic():
+        photo.file.save(f"bukti{attachment.extension}", ContentFile(attachment.content),
+                        save=False)
+        photo.save()
+    return photo
+
+
+# --- Near duplicates -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DuplicateWarning:
+    """Someone proposed may already be known: a message and the record to look at."""
+
+    message: str
+    url: str
+    member: int | None = None
+
+
+NAME_SIMILARITY = 0.6  # trigram similarity of the spelling-neutral names
+
+
+def _similar(a: str, b: str) -> bool:
+    key_a, key_b = name_key(a), name_key(b)
+    if not key_a or not key_b:
+        return False
+    return key_a == key_b or trigram_similarity(
+        name_trigrams(key_a), name_trigrams(key_b)) >= NAME_SIMILARITY
+
+
+def duplicate_warnings(*, no_kk: str, members: list[dict],
+                       proposal: PreListProposal | None = None) -> list[DuplicateWarning]:
+    """Warnings, not refusals: the same KK number in the register or another open
+    proposal, and a member whose name is nearly the same as someone's in the register
+    or another open proposal with the same birth date (a NIK typed wrong, a name
+    spelled differently). Exact NIK matches are refused by
+    :func:`check_proposal_members`."""
+    from django.urls import reverse
+
+    warnings: list[DuplicateWarning] = []
+    kk = (no_kk or "").strip()
+    if kk:
+        family = Family.objects.filter(no_kk=kk).select_related("household__village").first()
+        if family is not None:
+            warnings.append(DuplicateWarning(
+                _("Nomor KK ini sudah ada di register: rumah tangga %(id)s (%(village)s). "
+                  "Bila keluarga ini sudah terdaftar, catat perubahan data di sana.")
+                % {"id": family.household.register_id, "village": family.household.village},
+                reverse("household-detail", args=[family.household_id])))
+        others = PreListProposal.objects.filter(no_kk=kk, status__in=OPEN_STATUSES)
+        if proposal is not None and proposal.pk:
+            others = others.exclude(pk=proposal.pk)
+        for other in others[:3]:
+            warnings.append(DuplicateWarning(
+                _("Nomor KK ini sudah ada di usulan #%(n)d yang belum diputuskan.")
+                % {"n": other.pk}, reverse("proposal-detail", args=[other.pk])))
+    for index, member in enumerate(members):
+        birth_date, name = member.get("birth_date"), (member.get("name") or "").strip()
+        if not birth_date or not name:
+            continue
+        nik = (member.get("nik") or "").strip()
+        people = Person.objects.filter(birth_date=birth_date).exclude(nik=nik or None)
+        for person in people.select_related("household__village")[:200]:
+            if _similar(name, person.name):
+                warnings.append(DuplicateWarning(
+                    _("%(name)s, lahir %(date)s, mirip dengan %(other)s di register "
+                      "(rumah tangga %(id)s, %(village)s). Periksa apakah orang yang sama.")
+                    % {"name": name, "date": birth_date.strftime("%d-%m-%Y"),
+                       "other": person.name, "id": person.household.register_id,
+                       "village": person.household.village},
+                    reverse("household-detail", args=[person.household_id]), index))
+        same = ProposalMember.objects.filter(birth_date=birth_date,
+                                             proposal__status__in=OPEN_STATUSES)
+        if proposal is not None and proposal.pk:
+            same = same.exclude(proposal=proposal)
+        if nik:
+            same = same.exclude(nik=nik)
+        for other in same.select_related("proposal")[:200]:
+            if _similar(name, other.name):
+                warnings.append(DuplicateWarning(
+                    _("%(name)s, lahir %(date)s, mirip dengan %(other)s di usulan #%(n)d "
+                      "yang belum diputuskan.")
+                    % {"name": name, "date": birth_date.strftime("%d-%m-%Y"),
+                       "other": other.name, "n": other.proposal_id},
+                    reverse("proposal-detail", args=[other.proposal_id]), index))
+    return warnings
 
 
 # --- Reads ---------------------------------------------------------------------------

@@ -4,20 +4,24 @@ The writes go through beneficiaries.proposal_services; these views translate the
 forms to and from it.
 """
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView
 
+from intake.attachments import AttachmentField
 from puskesos.models import Village
-from puskesos.scoping import own_village, scope
+from puskesos.scoping import own_village, scope, works_in
 from puskesos.views import ScopedPermissionMixin
 
 from .identity import mask_kk
-from .models import PreListProposal, Relation
+from .models import PreListProposal, ProposalPhoto, Relation
 from .proposal_forms import (
     ProposalForm,
     mark_invalid,
@@ -27,14 +31,19 @@ from .proposal_forms import (
 from .proposal_services import (
     ProposalInvalid,
     ProposalLocked,
+    add_photo,
     create_proposal,
+    duplicate_warnings,
     is_editable,
     mark_proposal_ready,
     proposals_for,
+    record_result,
     update_proposal,
 )
 
 ADD_ROW = "tambah_anggota"
+# Checked by the clerk once the near-duplicate warnings have been looked at.
+CHECKED_DUPLICATES = "sudah_diperiksa"
 MARK_READY = "tandai_siap"
 # GET parameter -> household field; the front desk links here with what it typed.
 PREFILL_HOUSEHOLD = {"no_kk": "no_kk", "alamat": "address", "dusun": "dusun", "rt": "rt",
@@ -88,6 +97,17 @@ class ProposalDetailView(ScopedPermissionMixin, View):
             "can_mark_ready": can_change and proposal.status == PreListProposal.Status.DRAFT,
             "visits": proposal.visits.select_related("created_by").order_by("-created_at")
             if request.user.has_perm("intake.view_visit") else None,
+            "photos": proposal.photos.all()
+            if request.user.has_perm("beneficiaries.view_proposalphoto") else (),
+            "can_add_photo": (request.user.has_perm("beneficiaries.add_proposalphoto")
+                              and is_editable(proposal)
+                              and works_in(request.user, proposal.village_id)),
+            "photo_form": ProposalPhotoForm(),
+            "events": proposal.events.select_related("user"),
+            "can_record_result": (proposal.status == PreListProposal.Status.EXPORTED
+                                  and request.user.has_perm("beneficiaries.change_villagemeeting")
+                                  and works_in(request.user, proposal.village_id)),
+            "decisions": proposal.decisions.select_related("meeting"),
         })
 
 
@@ -96,7 +116,7 @@ class ProposalFormMixin:
 
     template_name = "beneficiaries/proposal_form.html"
 
-    def render_form(self, form, formset, *, show_errors=True, focus=None):
+    def render_form(self, form, formset, *, show_errors=True, focus=None, warnings=()):
         if show_errors:
             mark_invalid(form)
             for member_form in formset.forms:
@@ -109,6 +129,7 @@ class ProposalFormMixin:
             "proposal": getattr(self, "proposal", None), "add_row": ADD_ROW,
             "village": self.village,
             "visit_id": self.visit_id() if hasattr(self, "visit_id") else None,
+            "warnings": warnings, "checked_duplicates": CHECKED_DUPLICATES,
         })
 
     @staticmethod
@@ -137,6 +158,14 @@ class ProposalFormMixin:
         if not (form.is_valid() & formset.is_valid()):  # both, for all the messages
             return self.render_form(form, formset)
         household = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        if not request.POST.get(CHECKED_DUPLICATES):
+            warnings = duplicate_warnings(no_kk=household.get("no_kk") or "",
+                                          members=formset.members(),
+                                          proposal=self.instance())
+            if warnings:
+                # Nothing is saved until the clerk has looked and says it is another
+                # household (the same people must not be proposed twice).
+                return self.render_form(form, formset, warnings=warnings)
         try:
             proposal = self.save(household, formset.members())
         except ProposalInvalid as error:
@@ -191,9 +220,14 @@ class ProposalCreateView(ScopedPermissionMixin, ProposalFormMixin, View):
     def save(self, household, members):
         from intake.models import Visit
 
+        source = None
+        if self.visit_id():
+            visit = Visit.objects.filter(pk=self.visit_id(), village=self.village).first()
+            if visit is not None and hasattr(visit, "complaint"):
+                source = PreListProposal.Source.COMPLAINT
         with transaction.atomic():
             proposal = create_proposal(village=self.village, user=self.request.user,
-                                       household=household, members=members)
+                                       household=household, members=members, source=source)
             if self.visit_id():
                 Visit.objects.filter(pk=self.visit_id(), village=self.village,
                                      proposal__isnull=True).update(proposal=proposal)
@@ -245,3 +279,64 @@ class ProposalUpdateView(ScopedPermissionMixin, ProposalFormMixin, View):
         messages.success(self.request, _("Perubahan usulan #%(number)d tersimpan.")
                          % {"number": proposal.pk})
         return proposal
+
+
+class ProposalPhotoForm(forms.Form):
+    file = AttachmentField(label=gettext_lazy("Foto rumah atau dokumen"))
+    caption = forms.CharField(label=gettext_lazy("Keterangan"), max_length=150,
+                              required=False)
+
+
+class ProposalPhotoAddView(ScopedPermissionMixin, View):
+    """Add evidence to a proposal not decided yet (a phone photo keeps its GPS)."""
+
+    permission_required = "beneficiaries.add_proposalphoto"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        proposal = get_object_or_404(_scoped_proposals(request.user), pk=pk)
+        form = ProposalPhotoForm(request.POST, request.FILES)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect(proposal)
+        add_photo(proposal=proposal, user=request.user,
+                  attachment=form.cleaned_data["file"], caption=form.cleaned_data["caption"])
+        messages.success(request, _("Bukti ditambahkan ke usulan #%(n)d.") % {"n": proposal.pk})
+        return redirect(proposal)
+
+
+class ProposalPhotoView(ScopedPermissionMixin, View):
+    permission_required = "beneficiaries.view_proposalphoto"
+
+    def get(self, request, pk):
+        photo = get_object_or_404(
+            scope(ProposalPhoto.objects.select_related("proposal"), request.user,
+                  via="proposal__village"), pk=pk)
+        response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
+        response["Content-Disposition"] = f'inline; filename="bukti-{photo.pk}{photo.extension}"'
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+class ProposalResultView(ScopedPermissionMixin, View):
+    """The kabupaten's verification of an exported proposal (Koordinator)."""
+
+    permission_required = "beneficiaries.change_villagemeeting"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        proposal = get_object_or_404(_scoped_proposals(request.user), pk=pk)
+        result = request.POST.get("hasil", "")
+        if result not in ("diterima", "ditolak"):
+            messages.error(request, _("Pilih hasil verifikasi: diterima atau ditolak."))
+            return redirect(proposal)
+        try:
+            record_result(proposal=proposal, user=request.user,
+                          accepted=result == "diterima", note=request.POST.get("catatan", ""))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Hasil verifikasi kabupaten dicatat."))
+        return redirect(proposal)

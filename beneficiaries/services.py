@@ -166,6 +166,13 @@ def register_import(
         batch.counts["seconds_store"] = round(time.monotonic() - stored, 2)
         batch.counts["rows_invalid"] = len({p.row for p in problems if p.level == ERROR})
         batch.counts["rows_valid"] = result.counts["people"]
+        if not dry_run:
+            # Profile changes recorded at the desk that the new extract now shows.
+            from .upkeep import confirm_changes_from_register
+
+            villages, _village = import_scope(batch.scope_code)
+            batch.counts["changes_confirmed"] = confirm_changes_from_register(
+                [v.pk for v in villages])
         if dry_run:
             return _finish(
                 batch, ImportBatch.Status.PREVIEW, problems=problems, report_path=report_path,

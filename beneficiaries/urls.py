@@ -1,12 +1,24 @@
 from django.urls import path
 
-from . import meeting_views, proposal_views, views
+from . import meeting_views, proposal_views, upkeep_views, views
 
 urlpatterns = [
     path("", views.RegisterView.as_view(), name="register"),
     path("cari/", views.RegisterLookupView.as_view(), name="register-lookup"),
     path("ekspor/", views.RegisterExportView.as_view(), name="register-export"),
     path("rumah-tangga/<int:pk>/", views.HouseholdDetailView.as_view(), name="household-detail"),
+    # Keeping the register current: profile changes, needs, participation
+    path("rumah-tangga/<int:pk>/perubahan/baru/", upkeep_views.ChangeCreateView.as_view(),
+         name="change-create"),
+    path("rumah-tangga/<int:pk>/kebutuhan/", upkeep_views.NeedCreateView.as_view(),
+         name="need-create"),
+    path("rumah-tangga/<int:pk>/kepesertaan/", upkeep_views.ParticipationCreateView.as_view(),
+         name="participation-create"),
+    path("kebutuhan/<int:pk>/terpenuhi/", upkeep_views.NeedMetView.as_view(), name="need-met"),
+    path("perubahan/", upkeep_views.ChangeListView.as_view(), name="change-list"),
+    path("perubahan/<int:pk>/", upkeep_views.ChangeDetailView.as_view(), name="change-detail"),
+    path("perubahan/<int:pk>/bukti/", upkeep_views.ChangeEvidenceView.as_view(),
+         name="change-evidence"),
     path("impor/", views.RegisterImportView.as_view(), name="register-import"),
     path("impor/riwayat/", views.RegisterImportListView.as_view(), name="register-import-list"),
     path("impor/<int:pk>/", views.RegisterImportDetailView.as_view(),
@@ -22,6 +34,12 @@ urlpatterns = [
          name="proposal-detail"),
     path("usulan/<int:pk>/ubah/", proposal_views.ProposalUpdateView.as_view(),
          name="proposal-update"),
+    path("usulan/<int:pk>/bukti/", proposal_views.ProposalPhotoAddView.as_view(),
+         name="proposal-photo-add"),
+    path("usulan/bukti/<int:pk>/", proposal_views.ProposalPhotoView.as_view(),
+         name="proposal-photo"),
+    path("usulan/<int:pk>/hasil/", proposal_views.ProposalResultView.as_view(),
+         name="proposal-result"),
     # The Musyawarah Desa
     path("musyawarah/", meeting_views.MeetingListView.as_view(), name="meeting-list"),
     path("musyawarah/baru/", meeting_views.MeetingCreateView.as_view(), name="meeting-create"),

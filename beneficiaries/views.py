@@ -12,10 +12,10 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
 from puskesos.models import Village
-from puskesos.scoping import scope
+from puskesos.scoping import scope, works_in
 from puskesos.views import ScopedPermissionMixin
 
-from . import selectors
+from . import selectors, upkeep
 from .exports import register_export_xlsx
 from .forms import RegisterImportForm
 from .models import Household, ImportBatch, PpksCluster, Programme
@@ -227,7 +227,24 @@ class HouseholdDetailView(ScopedPermissionMixin, View):
             detail = selectors.household_detail(user=request.user, household_id=pk)
         except Household.DoesNotExist:
             raise Http404(_("Rumah tangga tidak ditemukan di wilayah Anda.")) from None
-        return render(request, "beneficiaries/household_detail.html", {"detail": detail})
+        household = detail.household
+        user = request.user
+        works_here = works_in(user, household.village_id)
+        can_record_need = works_here and user.has_perm("beneficiaries.add_programmeneed")
+        return render(request, "beneficiaries/household_detail.html", {
+            "detail": detail,
+            "changes": upkeep.pending_changes(household)
+            if user.has_perm("beneficiaries.view_profilechange") else None,
+            "can_record_change": works_here and user.has_perm("beneficiaries.add_profilechange"),
+            "needs": household.needs.select_related("programme", "person").order_by(
+                "status", "programme__order") if user.has_perm(
+                "beneficiaries.view_programmeneed") else None,
+            "suggestions": upkeep.need_suggestions(household) if can_record_need else (),
+            "can_record_need": can_record_need,
+            "can_record_participation": works_here and user.has_perm(
+                "beneficiaries.add_participation"),
+            "programmes": Programme.objects.filter(active=True).order_by("order", "code"),
+        })
 
 
 class RegisterExportView(ScopedPermissionMixin, View):

@@ -85,29 +85,51 @@ _READ_MEETINGS = ["beneficiaries.view_villagemeeting", "beneficiaries.view_meeti
 _RUN_MEETINGS = [*_READ_MEETINGS, "beneficiaries.add_villagemeeting",
                  "beneficiaries.change_villagemeeting", "beneficiaries.change_meetingdecision"]
 
+# Keeping the register current (desk and Fasilitator): profile changes, programme needs
+# and participation, evidence for proposals; everyone else reads them.
+_READ_UPKEEP = ["beneficiaries.view_profilechange", "beneficiaries.view_programmeneed",
+                "beneficiaries.view_proposalphoto", "beneficiaries.view_proposalevent",
+                "beneficiaries.view_needrule"]
+_UPKEEP = [*_READ_UPKEEP, "beneficiaries.add_profilechange", "beneficiaries.add_programmeneed",
+           "beneficiaries.change_programmeneed", "beneficiaries.add_participation",
+           "beneficiaries.add_proposalphoto"]
+
+# Periodic reports: the Koordinator writes the narrative and issues the village report;
+# the Kepala Desa reads it and marks it signed; the Supervisor and the Manajer read the
+# village reports of their area and have kecamatan/kabupaten reports built.
+_READ_REPORTS = ["reports.view_issuedreport", "reports.view_reportnarrative"]
+_WRITE_REPORTS = [*_READ_REPORTS, "reports.add_issuedreport", "reports.add_reportnarrative",
+                  "reports.change_reportnarrative"]
+_SIGN_REPORTS = [*_READ_REPORTS, "reports.sign_issuedreport"]
+_AREA_REPORTS = [*_READ_REPORTS, "reports.view_areareport", "reports.add_areareport"]
+
 # "app_label.codename" for every permission a role holds.
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.FRONT_OFFICE: [*_VIEW_ORG, *_VIEW_REGISTER, *_QUEUE, *_REGISTER_VISITS,
-                        *_READ_WORKFLOW, *_READ_MEETINGS],
+                        *_READ_WORKFLOW, *_READ_MEETINGS, *_UPKEEP],
     Role.BACK_OFFICE: [*_VIEW_ORG, *_VIEW_REGISTER, *_READ_VISITS,
-                       "beneficiaries.export_register", *_BACK_OFFICE, *_READ_MEETINGS],
+                       "beneficiaries.export_register", *_BACK_OFFICE, *_READ_MEETINGS,
+                       *_UPKEEP],
     Role.COORDINATOR: [
         *_VIEW_ORG, *_VIEW_REGISTER, *_IMPORT_REGISTER, "beneficiaries.export_register",
         "puskesos.change_village", "puskesos.view_staffprofile", *_QUEUE, *_REGISTER_VISITS,
-        *_BACK_OFFICE, "referrals.approve_referral", *_RUN_MEETINGS,
+        *_BACK_OFFICE, "referrals.approve_referral", *_RUN_MEETINGS, *_UPKEEP,
+        *_WRITE_REPORTS,
     ],
     Role.VILLAGE_HEAD: [*_VIEW_ORG, *_VIEW_REGISTER, "puskesos.view_staffprofile",
                         "beneficiaries.view_importbatch", *_READ_VISITS, *_READ_WORKFLOW,
-                        *_READ_MEETINGS],
+                        *_READ_MEETINGS, *_READ_UPKEEP, *_SIGN_REPORTS],
     Role.FACILITATOR: [*_VIEW_ORG, *_VIEW_REGISTER, *_REGISTER_VISITS, *_READ_WORKFLOW,
-                       "referrals.inform_citizen"],
+                       "referrals.inform_citizen", *_UPKEEP],
     Role.SUPERVISOR: [*_VIEW_ORG, *_VIEW_REGISTER, "beneficiaries.export_register",
                       "beneficiaries.view_importbatch", "puskesos.view_staffprofile",
                       *_READ_VISITS, *_READ_WORKFLOW, "referrals.approve_referral_supervisor",
-                      *_READ_MEETINGS],
+                      *_READ_MEETINGS, *_READ_UPKEEP, *_AREA_REPORTS],
     Role.MANAGER: [
         *_VIEW_ORG, *_VIEW_REGISTER, *_IMPORT_REGISTER, *_CATALOGUES, *_READ_VISITS,
         "referrals.add_sector", "referrals.change_sector", *_READ_WORKFLOW, *_READ_MEETINGS,
+        *_READ_UPKEEP, "beneficiaries.add_needrule", "beneficiaries.change_needrule",
+        *_AREA_REPORTS,
         "referrals.view_dayoff", "referrals.add_dayoff", "referrals.change_dayoff",
         "referrals.delete_dayoff", "referrals.view_deadlinerule", "referrals.change_deadlinerule",
         "beneficiaries.export_register",

@@ -27,6 +27,7 @@ from django_tasks_db.models import DBTaskResult
 from beneficiaries import meetings
 from beneficiaries.models import (
     ImportBatch,
+    NeedRule,
     PersonPpks,
     PpksCluster,
     PpksType,
@@ -224,6 +225,9 @@ ADMIN_MODELS = {
                                                    "export": 200}),
     "beneficiaries.ppkscluster": dict(changelist=200, add=200, change=200, delete=403,
                                       history=200),
+    # Need-suggestion rules: tuned by the Manajer, switched off rather than deleted.
+    "beneficiaries.needrule": dict(changelist=200, add=200, change=200, delete=403,
+                                   history=200),
     "referrals.agency": dict(changelist=200, add=200, change=200, delete=403, history=200,
                              **{"import": 200, "process_import": 405, "export": 200}),
     # Register rows come from imports: read-only, scoped, exportable.
@@ -340,6 +344,9 @@ def admin_objects(org, label):
         return obj, obj
     if label == "beneficiaries.ppkscluster":
         obj = PpksCluster.objects.first()
+        return obj, obj
+    if label == "beneficiaries.needrule":
+        obj = NeedRule.objects.first()
         return obj, obj
     if label == "referrals.agency":
         obj = Agency.objects.first()
