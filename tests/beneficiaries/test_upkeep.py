@@ -451,3 +451,19 @@ def test_a_need_is_marked_met_once(org):
     with pytest.raises(UpkeepError, match="dikonfirmasi"):
         upkeep.mark_need_met(need=need, user=org.users[KOOR])
     assert Household.objects.get(pk=household.pk).needs.get().status == "terpenuhi"
+
+
+@pytest.mark.parametrize("role,allowed", [(FO, True), (KOOR, True), (FASIL, True),
+                                          (BO, False), (KADES, False), (SUP, False),
+                                          (MAN, False)])
+def test_who_submits_a_draft_to_the_meeting(org, role, allowed):
+    proposal = proposal_of(org)
+    if allowed:
+        assert mark_proposal_ready(proposal=proposal, user=org.users[role]).status == "siap"
+        assert proposal.events.last().user == org.users[role]
+    else:
+        with pytest.raises(PermissionDenied):
+            mark_proposal_ready(proposal=proposal, user=org.users[role])
+        proposal.refresh_from_db()
+        assert proposal.status == "draf"
+        assert proposal.events.count() == 1

@@ -135,6 +135,10 @@ def test_a_facilitator_records_a_death_on_a_phone(browser, live_server, e2e_org,
         expect(phone.get_by_test_id("pending-change")).to_contain_text("ENOK ROHAETI")
         expect(phone.get_by_test_id("member").filter(has_text="ENOK ROHAETI")).to_contain_text(
             "Ada")
+        # The other forms a Fasilitator fills on a home visit fit the phone too.
+        for url in ("/register/usulan/baru/", "/layanan/kunjungan/baru/"):
+            phone.goto(url)
+            assert phone.evaluate("document.documentElement.scrollWidth") <= 390, url
         assert not errors, errors
     finally:
         context.close()
