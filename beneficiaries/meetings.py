@@ -193,11 +193,15 @@ def export_for_siks_ng(meeting_id, user=None) -> bytes:
         _require(user, "beneficiaries.change_villagemeeting", meeting.village)
     if meeting.status != VillageMeeting.Status.CLOSED:
         raise MeetingError(_("Ekspor dibuat setelah musyawarah ditutup."))
-    proposals = [item.proposal for item in meeting.decisions.select_related("proposal")
+    items = list(meeting.decisions.select_related("proposal", "change__person",
+                                                  "change__household"))
+    proposals = [item.proposal for item in items
                  if item.proposal_id and item.decision == MeetingDecision.Decision.ELIGIBLE]
-    if not proposals:
-        raise MeetingError(_("Tidak ada usulan yang diputuskan layak; tidak ada yang "
-                             "diekspor."))
+    changes = [item.change for item in items
+               if item.change_id and item.decision == MeetingDecision.Decision.ELIGIBLE]
+    if not proposals and not changes:
+        raise MeetingError(_("Tidak ada usulan yang diputuskan layak dan tidak ada "
+                             "perubahan data yang disetujui; tidak ada yang diekspor."))
     village = meeting.village
     district = village.district
     regency = district.regency
@@ -221,10 +225,13 @@ def export_for_siks_ng(meeting_id, user=None) -> bytes:
             "YA" if member.disability else "TIDAK", proposal.pk,
             meeting.date.strftime("%d-%m-%Y"), "",
         ])
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, str):
-                cell.number_format = "@"
+    if changes:
+        _changes_sheet(book.create_sheet("Perubahan data"), changes, meeting)
+    for each in book.worksheets:
+        for row in each.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.number_format = "@"
     buffer = io.BytesIO()
     book.save(buffer)
     for proposal in proposals:
@@ -233,6 +240,32 @@ def export_for_siks_ng(meeting_id, user=None) -> bytes:
             proposal.save(update_fields=["status", "updated_at"])
             log_event(proposal, user, _("Diekspor untuk unggah SIKS-NG."))
     return buffer.getvalue()
+
+
+# The approved profile changes, for the operator's "perbaikan data" in SIKS-NG.
+CHANGE_COLUMNS = [
+    "NO", "NO PERUBAHAN", "JENIS PERUBAHAN", "ID REGISTER", "NIK", "NAMA", "DATA BARU",
+    "TANGGAL KEJADIAN", "PELAPOR", "TANGGAL MUSDES",
+]
+DETAIL_LABELS = {"name": "NAMA", "nik": "NIK", "birth_date": "TANGGAL LAHIR",
+                 "sex": "JENIS KELAMIN", "relation": "HUBUNGAN", "address": "ALAMAT",
+                 "moved_to": "PINDAH KE"}
+
+
+def _changes_sheet(sheet, changes, meeting):
+    sheet.append(CHANGE_COLUMNS)
+    for number, change in enumerate(sorted(changes, key=lambda c: c.pk), start=1):
+        person = change.person
+        details = "; ".join(f"{DETAIL_LABELS.get(key, key.upper())}: {value}"
+                            for key, value in change.details.items())
+        sheet.append([
+            number, change.pk, change.get_kind_display().upper(),
+            change.household.register_id,
+            person.nik if person is not None and person.nik else change.details.get("nik", ""),
+            person.name if person is not None else change.details.get("name", ""),
+            details, change.event_date.strftime("%d-%m-%Y") if change.event_date else "",
+            change.reporter, meeting.date.strftime("%d-%m-%Y"),
+        ])
 
 
 def berita_acara_pdf(meeting) -> bytes:

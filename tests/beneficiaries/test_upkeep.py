@@ -467,3 +467,26 @@ def test_who_submits_a_draft_to_the_meeting(org, role, allowed):
         proposal.refresh_from_db()
         assert proposal.status == "draf"
         assert proposal.events.count() == 1
+
+
+def test_approved_changes_are_exported_on_their_own_sheet(org, family):
+    from openpyxl import load_workbook
+
+    koor = org.users[KOOR]
+    siti = family.members.get(name="SITI AMINAH")
+    moved = upkeep.record_change(household=family, user=org.users[FO], kind="pindah",
+                                 person=siti, details={"moved_to": "Kab. Garut"},
+                                 reporter="Asep")
+    meeting = meetings.create_meeting(village=org.own, user=koor, date=TODAY, place="Balai",
+                                      chair="Kades")
+    meetings.attach_changes(meeting.pk, koor, [moved])
+    meetings.decide(meeting.pk, koor, change_id=moved.pk, decision="layak")
+    meetings.close_meeting(meeting.pk, koor)
+    book = load_workbook(io.BytesIO(meetings.export_for_siks_ng(meeting.pk, koor)))
+    assert book.sheetnames == ["Usulan baru", "Perubahan data"]
+    assert book["Usulan baru"].max_row == 1  # no proposal: the header only
+    rows = list(book["Perubahan data"].iter_rows(values_only=True))
+    assert rows[0][:5] == ("NO", "NO PERUBAHAN", "JENIS PERUBAHAN", "ID REGISTER", "NIK")
+    assert rows[1][2:7] == ("PINDAH", family.register_id, siti.nik, "SITI AMINAH",
+                            "PINDAH KE: Kab. Garut")
+    assert book["Perubahan data"].cell(row=2, column=5).data_type == "s"  # NIK as text
