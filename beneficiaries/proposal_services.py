@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
+from puskesos.files import removed_on_error
 from puskesos.scoping import can_see_village, scope, works_in
 
 from .identity import IdentityError, parse_kk, parse_nik
@@ -356,9 +357,10 @@ def add_photo(*, proposal: PreListProposal, user, attachment, caption: str = "",
                           content_type=attachment.content_type,
                           extension=attachment.extension, latitude=attachment.latitude,
                           longitude=attachment.longitude, uploaded_by=user)
-    with transaction.atomic():
+    with removed_on_error() as keep, transaction.atomic():
         photo.file.save(f"bukti{attachment.extension}", ContentFile(attachment.content),
                         save=False)
+        keep(photo.file)
         photo.save()
     return photo
 

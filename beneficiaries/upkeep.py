@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from puskesos.files import removed_on_error
 from puskesos.scoping import works_in
 
 from .identity import IdentityError, parse_nik
@@ -141,7 +142,7 @@ def record_change(*, household: Household, user, kind: str, reporter: str,
     if event_date is not None and event_date > timezone.localdate():
         raise UpkeepError(_("Tanggal kejadian tidak boleh di masa depan."), "event_date")
     details = _clean_details(kind, person, details, household)
-    with transaction.atomic():
+    with removed_on_error() as keep, transaction.atomic():
         # One waiting change of a kind per person (or household): lock the household
         # so that two clerks recording the same death make one record.
         Household.objects.select_for_update().filter(pk=household.pk).first()
@@ -163,6 +164,7 @@ def record_change(*, household: Household, user, kind: str, reporter: str,
             change.village = household.village
             change.evidence.save(f"bukti{evidence.extension}", ContentFile(evidence.content),
                                  save=False)
+            keep(change.evidence)
         change.full_clean()
         change.save()
     return change

@@ -4,6 +4,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from puskesos.files import removed_on_error
 from puskesos.sequences import next_number
 from referrals.services import register_complaint
 
@@ -61,7 +62,7 @@ def register_visit(*, village, user, submission_key, visit_data, attachments=(),
     if existing is not None:
         return existing, False
     try:
-        with transaction.atomic():
+        with removed_on_error() as keep, transaction.atomic():
             visit = Visit.objects.create(village=village, created_by=user,
                                          submission_key=submission_key, proposal=proposal,
                                          **visit_data)
@@ -74,6 +75,7 @@ def register_visit(*, village, user, submission_key, visit_data, attachments=(),
                 )
                 attachment.file.save("upload" + cleaned.extension,
                                      ContentFile(cleaned.content), save=False)
+                keep(attachment.file)
                 attachment.save()
             if visit.queue_ticket_id:
                 finish_ticket(visit.queue_ticket, QueueTicket.Status.SERVED)
