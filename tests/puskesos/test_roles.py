@@ -17,8 +17,10 @@ def test_each_role_group_has_exactly_its_permissions(db, role):
 
 
 def test_village_head_is_read_only(db):
-    perms = ROLE_PERMISSIONS[Role.VILLAGE_HEAD]
+    # The one thing the Kepala Desa writes: the mark that a periodic report is signed.
+    perms = [p for p in ROLE_PERMISSIONS[Role.VILLAGE_HEAD] if p != "reports.sign_issuedreport"]
     assert all(p.split(".")[1].startswith("view_") for p in perms)
+    assert "reports.sign_issuedreport" in ROLE_PERMISSIONS[Role.VILLAGE_HEAD]
 
 
 def test_only_the_manager_gets_the_admin_site(org):

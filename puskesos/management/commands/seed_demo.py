@@ -26,6 +26,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  kata sandi: {password}")
         self.seed_register(options["people"])
         self.seed_desk()
+        self.seed_reports()
 
     def seed_register(self, people: int) -> None:
         """A synthetic register for the ten villages, loaded through the real import."""
@@ -59,3 +60,13 @@ class Command(BaseCommand):
         if made:
             self.stdout.write(self.style.SUCCESS(f"Layanan demo: {made} pengaduan di tiap "
                                                  "tahap."))
+
+    def seed_reports(self) -> None:
+        """Twelve months of history for the report charts and one issued report."""
+        from reports.demo import demo_reports
+
+        done = demo_reports()
+        if done:
+            self.stdout.write(self.style.SUCCESS(f"Laporan demo: {done}."))
+        else:
+            self.stdout.write("Laporan demo sudah ada; tidak dibuat ulang.")
