@@ -29,6 +29,12 @@ class NavItem:
 
 NAV_ITEMS = [
     NavItem("home", _("Beranda"), "home", "house"),
+    # The same roles as reports.dashboard_views.DASHBOARD_ROLES (a test checks it).
+    NavItem("dashboard", _("Dasbor"), "dashboard", "speedometer2",
+            frozenset({Role.VILLAGE_HEAD, Role.COORDINATOR, Role.SUPERVISOR, Role.MANAGER})),
+    # Who holds reports.view_issuedreport (puskesos.roles).
+    NavItem("reports", _("Laporan"), "report-list", "file-earmark-text",
+            frozenset({Role.COORDINATOR, Role.VILLAGE_HEAD, Role.SUPERVISOR, Role.MANAGER})),
     NavItem("desk", _("Loket"), "desk-today", "person-lines-fill", DESK_ROLES),
     NavItem("queue", _("Antrian"), "queue-desk", "ticket-perforated",
             frozenset({Role.FRONT_OFFICE, Role.COORDINATOR})),

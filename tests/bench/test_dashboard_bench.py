@@ -1,0 +1,290 @@
+"""Dashboard speed at the size of a kabupaten: 300 villages in 30 kecamatan, a register of
+1,000,000 people, and a month of desk activity in every village.
+
+Not part of the default run (``--ignore=tests/bench``). Run it on PostgreSQL with::
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/puskesos_dash \\
+        .venv/bin/python -m pytest tests/bench/test_dashboard_bench.py -p no:cacheprovider \\
+        -s -o addopts="" --reuse-db
+
+``--reuse-db`` keeps the loaded database (``test_<name>_dashbench``) for the next run: the
+register is loaded only when the database does not hold it yet. ``BENCH_PEOPLE``
+(default 1,000,000 on PostgreSQL, 100,000 on SQLite), ``BENCH_REQUESTS`` (timed requests
+per page and user, default 30), ``BENCH_SEED``.
+
+What it does: the register comes from ``beneficiaries.synthetic`` (the generator of the
+sample extracts) for 300 villages, loaded with COPY on PostgreSQL (``bulk_create`` on
+SQLite) as the look-up bench does, then VACUUM ANALYZE; per village 20 complaints of the
+current month in every state, 5 referrals (3 overdue), 5 pre-list proposals and 10
+confirmed programme needs. Then, for the kabupaten's Manajer (300 villages) and a
+Kepala Desa (one village), an authenticated Django test client requests the dashboard
+and one records page (the households of a combination) ``BENCH_REQUESTS`` times after a
+warm-up, and prints p50/p95/max and the number of SQL queries per page; then the
+dashboard again with ``DASHBOARD_CACHE_SECONDS=600`` (the register figures kept for ten
+minutes): the first request (computed) and the following ones. Nothing is asserted
+about time: only that every answer is a 200 with figures in it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import statistics
+import tempfile
+import time
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from beneficiaries.models import (
+    Household,
+    Participation,
+    PreListProposal,
+    Programme,
+    ProgrammeNeed,
+)
+from intake.models import Visit
+from puskesos.models import District, Regency, Village
+from puskesos.roles import Role
+from puskesos.services import staff_member_create
+from referrals.models import Agency, Complaint, Referral, Sector
+
+pytestmark = [pytest.mark.bench, pytest.mark.django_db]
+
+KABUPATEN = "32.04"
+KECAMATAN = [f"32.04.{n:02d}" for n in range(10, 40)]  # 30 kecamatan
+VILLAGES = [f"{k}.20{n:02d}" for k in KECAMATAN for n in range(1, 11)]  # 300 desa
+PASSWORD = "Bench-Dasbor-2026"
+FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+LABELS = {"manager": "Manajer (300 desa)", "head": "Kepala Desa (1 desa)"}
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """A test database of its own, kept with --reuse-db: ``test_<name>_dashbench`` on
+    PostgreSQL, a file on SQLite (``BENCH_SQLITE_PATH``)."""
+    database = settings.DATABASES["default"]
+    test = database.setdefault("TEST", {})
+    if database["ENGINE"].endswith("sqlite3"):
+        test["NAME"] = os.environ.get(
+            "BENCH_SQLITE_PATH",
+            os.path.join(tempfile.gettempdir(), "puskesos-dashbench.sqlite3"))
+    else:
+        test["NAME"] = f"test_{database['NAME']}_dashbench"
+
+
+def _people() -> int:
+    default = 1_000_000 if connection.vendor == "postgresql" else 100_000
+    return int(os.environ.get("BENCH_PEOPLE", default))
+
+
+def _region() -> tuple[Regency, list[Village]]:
+    regency, _ = Regency.objects.get_or_create(
+        code=KABUPATEN, defaults={"name": "Kabupaten Bandung", "bps_code": "3204"})
+    villages = []
+    for k in KECAMATAN:
+        district, _ = District.objects.get_or_create(
+            code=k, defaults={"name": f"Kecamatan {k}", "regency": regency})
+        for v in VILLAGES:
+            if v.startswith(k + "."):
+                village, _ = Village.objects.get_or_create(
+                    code=v, defaults={"name": f"Desa {v}", "district": district})
+                villages.append(village)
+    return regency, villages
+
+
+def _load_register(villages: list[Village], people: int, seed: int) -> float:
+    start = time.perf_counter()
+    if connection.vendor == "postgresql":
+        from tests.bench.test_lookup_bench import _copy_load
+
+        _copy_load(villages, people, seed)
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    else:
+        from tests.beneficiaries.factories import load_synthetic
+
+        load_synthetic(villages, people, seed, chunk=5_000)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return time.perf_counter() - start
+
+
+def _load_activity(villages: list[Village], clerk) -> None:
+    """A month of desk work in every village (bulk rows: this is not the desk bench)."""
+    today = timezone.localdate()
+    period = today.strftime("%Y%m")
+    sector = Sector.objects.order_by("pk").first()
+    agency = Agency.objects.order_by("pk").first()
+    programmes = list(Programme.objects.order_by("pk"))
+    states = list(Complaint.State.values)
+    visits, complaints = [], []
+    for village in villages:
+        for n in range(20):
+            visits.append(Visit(village=village, purpose=Visit.Purpose.COMPLAINT,
+                                name=f"WARGA {n}", dusun=f"DUSUN {n % 4 + 1}",
+                                created_by=clerk))
+    visits = Visit.objects.bulk_create(visits, batch_size=2_000)
+    for index, visit in enumerate(visits):
+        n = index % 20
+        complaints.append(Complaint(
+            village=visit.village, visit=visit,
+            registration_number=f"B{visit.village.code.replace('.', '')}-{period}-{n + 1:04d}",
+            period=period, sequence=n + 1, state=states[n % len(states)],
+            category=Complaint.Category.values[n % 2], sector=sector,
+            programme=programmes[n % len(programmes)] if n % 3 else None,
+            description="Belum menerima bantuan.", respond_by=today, created_by=clerk,
+            handling_action="informasi" if n % 5 == 2 else ""))
+    complaints = Complaint.objects.bulk_create(complaints, batch_size=2_000)
+    referrals = []
+    for index, complaint in enumerate(complaints):
+        if index % 20 < 5:
+            late = index % 20 < 3
+            referrals.append(Referral(
+                complaint=complaint, agency=agency, reason="Mohon verifikasi.",
+                created_by=clerk, approval=Referral.Approval.APPROVED,
+                sent_at=today - datetime.timedelta(days=30),
+                respond_by=today - datetime.timedelta(days=3 if late else -10)))
+    Referral.objects.bulk_create(referrals, batch_size=2_000)
+    statuses = PreListProposal.Status.values
+    PreListProposal.objects.bulk_create([
+        PreListProposal(village=village, status=statuses[n % len(statuses)],
+                        address="Kp. Sukamaju", reason="Rumah tidak layak huni.",
+                        dusun=f"DUSUN {n + 1}", created_by=clerk)
+        for village in villages for n in range(5)], batch_size=2_000)
+    needs = []
+    rtlh = Programme.objects.get(code="rtlh")
+    for village in villages:
+        for household_id in (Household.objects.filter(village=village, desil__lte=4)
+                             .order_by("pk").values_list("pk", flat=True)[:10]):
+            needs.append(ProgrammeNeed(village=village, household_id=household_id,
+                                       programme=rtlh, created_by=clerk))
+    ProgrammeNeed.objects.bulk_create(needs, batch_size=2_000)
+
+
+@pytest.fixture(scope="session")
+def bench_data(django_db_setup, django_db_blocker):
+    """The kabupaten, its register and its month, loaded once (kept with --reuse-db)."""
+    people = _people()
+    seed = int(os.environ.get("BENCH_SEED", 2026))
+    notes = []
+    with django_db_blocker.unblock():
+        regency, villages = _region()
+        from beneficiaries.models import Person
+
+        found = Person.objects.filter(village__district__regency=regency).count()
+        if found != people:
+            if found:
+                raise RuntimeError(f"the bench database holds {found:,} people, not "
+                                   f"{people:,}: drop test_*_dashbench and run again")
+            seconds = _load_register(villages, people, seed)
+            notes.append(f"register of {people:,} people loaded in {seconds:.0f} s")
+        else:
+            notes.append(f"register of {people:,} people reused")
+        from django.contrib.auth.models import User
+
+        manager = User.objects.filter(username="manajer.dasbor").first()
+        if manager is None:
+            manager = staff_member_create(username="manajer.dasbor", password=PASSWORD,
+                                          full_name="Manajer Bench", roles=[Role.MANAGER],
+                                          unit=regency)
+            head = staff_member_create(username="kades.dasbor", password=PASSWORD,
+                                       full_name="Kepala Desa Bench",
+                                       roles=[Role.VILLAGE_HEAD], unit=villages[0])
+            clerk = staff_member_create(username="fo.dasbor", password=PASSWORD,
+                                        full_name="Front Office Bench",
+                                        roles=[Role.FRONT_OFFICE], unit=villages[0])
+            start = time.perf_counter()
+            _load_activity(villages, clerk)
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+            notes.append(f"activity loaded in {time.perf_counter() - start:.0f} s")
+        head = User.objects.get(username="kades.dasbor")
+        counts = {
+            "villages": len(villages),
+            "households": Household.objects.count(),
+            "people": Person.objects.count(),
+            "participations": Participation.objects.count(),
+            "complaints": Complaint.objects.count(),
+            "referrals": Referral.objects.count(),
+        }
+    return {"manager": manager, "head": head, "villages": villages, "notes": notes,
+            "counts": counts}
+
+
+def _measure(client: Client, url: str, requests: int) -> dict:
+    for _ in range(3):  # warm-up: caches, the first request of the session
+        response = client.get(url)
+        assert response.status_code == 200, response.content[:500]
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    query_count = len(queries)
+    ms = []
+    for _ in range(requests):
+        start = time.perf_counter()
+        response = client.get(url)
+        ms.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200
+    q = statistics.quantiles(ms, n=100, method="inclusive")
+    return {"p50": q[49], "p95": q[94], "max": max(ms), "queries": query_count,
+            "response": response}
+
+
+def test_dashboard_speed(bench_data, settings):
+    settings.PASSWORD_HASHERS = FAST_HASHER
+    settings.DASHBOARD_CACHE_SECONDS = 0
+    requests = int(os.environ.get("BENCH_REQUESTS", 30))
+    print(f"\n=== dashboard bench on {connection.vendor}: "
+          + ", ".join(f"{k} {v:,}" for k, v in bench_data["counts"].items()) + " ===")
+    for note in bench_data["notes"]:
+        print("  " + note)
+    pages = [
+        ("dashboard", reverse("dashboard")),
+        ("dashboard, programme PKH", reverse("dashboard") + "?program=pkh"),
+        ("records: PKH + PBI-JK", reverse("dashboard-records", args=["kombinasi"])
+         + "?kombinasi=pkh%2Bpbi-jk"),
+        ("records: overdue referrals", reverse("dashboard-records",
+                                               args=["rujukan-terlambat"])),
+    ]
+    for who in ("manager", "head"):
+        client = Client()
+        client.force_login(bench_data[who])
+        for name, url in pages:
+            result = _measure(client, url, requests)
+            figures = result["response"].context.get("figures")
+            extra = ""
+            if figures is not None:
+                assert figures.households > 0
+                extra = (f"  households={figures.households:,} "
+                         f"combinations={len(figures.overlap.combinations)} "
+                         f"gap={figures.gap_desil:,} overdue={figures.overdue_referrals:,}")
+            else:
+                extra = f"  rows={result['response'].context['page_obj'].paginator.count:,}"
+            print(f"  {LABELS[who]:<22} {name:<28} p50={result['p50']:7.1f} ms  "
+                  f"p95={result['p95']:7.1f} ms  max={result['max']:7.1f} ms  "
+                  f"queries={result['queries']}{extra}")
+    # The register figures kept for a while (settings.DASHBOARD_CACHE_SECONDS): the first
+    # request after expiry pays the full price, the others do not.
+    settings.DASHBOARD_CACHE_SECONDS = 600
+    print("  with DASHBOARD_CACHE_SECONDS=600:")
+    for who in ("manager", "head"):
+        client = Client()
+        client.force_login(bench_data[who])
+        client.get(reverse("home"))
+        cache.clear()
+        start = time.perf_counter()
+        assert client.get(reverse("dashboard")).status_code == 200
+        cold = (time.perf_counter() - start) * 1000
+        result = _measure(client, reverse("dashboard"), requests)
+        assert result["response"].context["figures"].from_cache
+        print(f"  {LABELS[who]:<22} {'dashboard':<28} p50={result['p50']:7.1f} ms  "
+              f"p95={result['p95']:7.1f} ms  max={result['max']:7.1f} ms  "
+              f"queries={result['queries']}  first request (computed)={cold:.1f} ms")
+    cache.clear()
