@@ -59,3 +59,35 @@ def test_an_unknown_filter_is_said_on_the_page(page, e2e_org):
     expect(page.get_by_test_id("filter-error")).to_contain_text("Program «bansos-x»")
     page.get_by_role("link", name="Kembali ke dasbor tanpa filter").click()
     expect(page.get_by_test_id("kpis")).to_be_visible()
+
+
+def test_village_head_from_a_figure_to_its_records_and_the_issued_report(page, e2e_org,
+                                                                        settings, tmp_path):
+    """The issue's path in one go: dashboard → a figure → its records → the issued PDF."""
+    from django.utils import timezone
+
+    from reports.periods import Period
+    from reports.services import report_issue
+    from tests.reports.factories import HEAD, complete_profile, pdf_text
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    complete_profile(e2e_org.own)
+    make_household(e2e_org.own, ["DEDI MULYADI"], desil=2)  # a service gap
+    report = report_issue(village=e2e_org.own, user=e2e_org.users[Role.COORDINATOR],
+                          period=Period.containing(timezone.localdate()).previous())
+
+    login(page, e2e_org.users[Role.VILLAGE_HEAD].username, PASSWORD)
+    page.locator("[data-nav=dashboard]").click()
+    page.get_by_test_id("kpi-gap").click()
+    expect(page.get_by_test_id("record")).to_have_count(1)
+    expect(page.get_by_test_id("record")).to_contain_text("DEDI MULYADI")
+
+    page.locator("[data-nav=reports]").click()
+    table = page.get_by_test_id("issued-table")
+    expect(table).to_contain_text(report.number)
+    with page.expect_download() as download:
+        table.get_by_test_id("issued-download").first.click()
+    content = download.value.path().read_bytes()
+    assert content == report.pdf.open("rb").read()
+    text = pdf_text(content)
+    assert report.number in text and HEAD in text
