@@ -68,7 +68,9 @@ def demo_meeting() -> int:
         proposal = create_proposal(
             village=village, user=clerk,
             household={"address": address, "rt": "003", "rw": "004", "floor": "tanah",
-                       "wall": "bambu", "reason": reason},
+                       "wall": "bambu", "income": "lt500", "cooking_fuel": "kayu",
+                       "toilet": "bersama", "assets": "Tidak punya lahan; dua ekor ayam.",
+                       "reason": reason},
             members=[{"nik": free_nik(prefix), "name": name, "relation": 1}])
         proposals.append(mark_proposal_ready(proposal=proposal, user=clerk))
     meeting = meetings.create_meeting(

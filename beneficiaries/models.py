@@ -358,6 +358,23 @@ class PreListProposal(models.Model):
         ACCEPTED = "diterima", _("Diterima kabupaten (masuk register)")
         REFUSED = "ditolak_kab", _("Ditolak kabupaten")
 
+    class Toilet(models.TextChoices):
+        NONE = "tidak_ada", _("Tidak ada (sungai, kebun, lubang)")
+        SHARED = "bersama", _("Bersama/umum")
+        OWN = "sendiri", _("Milik sendiri")
+
+    class CookingFuel(models.TextChoices):
+        WOOD = "kayu", _("Kayu bakar/arang")
+        KEROSENE = "minyak_tanah", _("Minyak tanah")
+        LPG_3KG = "elpiji_3kg", _("Elpiji 3 kg")
+        LPG_BIG = "elpiji_besar", _("Elpiji 5,5 kg atau lebih / listrik / gas kota")
+
+    class Income(models.TextChoices):
+        UNDER_500K = "lt500", _("Kurang dari Rp500.000 sebulan")
+        TO_1M = "500-1jt", _("Rp500.000 – Rp1.000.000")
+        TO_2M = "1-2jt", _("Rp1.000.000 – Rp2.000.000")
+        OVER_2M = "gt2jt", _("Lebih dari Rp2.000.000")
+
     class Source(models.TextChoices):
         DESK = "loket", _("Kunjungan ke loket")
         FACILITATOR = "fasilitator", _("Kunjungan rumah Fasilitator")
@@ -425,6 +442,15 @@ class PreListProposal(models.Model):
     ownership = models.CharField(_("status rumah"), max_length=16,
                                  choices=Ownership.choices, blank=True)
     housing_notes = models.TextField(_("catatan kondisi rumah"), blank=True)
+    # The household's economy, as the field survey (verifikasi lapangan) asks it.
+    toilet = models.CharField(_("fasilitas buang air besar"), max_length=12,
+                              choices=Toilet.choices, blank=True)
+    cooking_fuel = models.CharField(_("bahan bakar memasak"), max_length=14,
+                                    choices=CookingFuel.choices, blank=True)
+    income = models.CharField(_("penghasilan rumah tangga"), max_length=10,
+                              choices=Income.choices, blank=True)
+    assets = models.TextField(_("aset yang dimiliki"), blank=True,
+                              help_text=_("Lahan, ternak, kendaraan, tabungan, emas…"))
     reason = models.TextField(_("alasan diusulkan"),
                               help_text=_("Mengapa keluarga ini dianggap layak masuk register."))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",

@@ -48,6 +48,7 @@ class ProposalForm(forms.ModelForm):
         fields = HOUSEHOLD_FIELDS
         widgets = {
             "housing_notes": forms.Textarea(attrs={"rows": 2}),
+            "assets": forms.Textarea(attrs={"rows": 2}),
             "reason": forms.Textarea(attrs={"rows": 3}),
         }
 

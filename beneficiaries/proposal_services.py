@@ -40,7 +40,8 @@ OPEN_STATUSES = (PreListProposal.Status.DRAFT, PreListProposal.Status.READY)
 
 HOUSEHOLD_FIELDS = (
     "no_kk", "address", "dusun", "rt", "rw", "phone", "floor_area", "floor", "wall", "roof",
-    "lighting", "water", "ownership", "housing_notes", "reason",
+    "lighting", "water", "ownership", "housing_notes", "toilet", "cooking_fuel", "income",
+    "assets", "reason",
 )
 MEMBER_FIELDS = ("nik", "name", "relation", "sex", "birth_date", "occupation", "disability")
 

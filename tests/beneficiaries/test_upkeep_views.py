@@ -167,3 +167,25 @@ def test_the_change_list_is_scoped(client, org, household):
     assert page.count('data-testid="change-row"') == 1
     assert household.register_id in page and other.register_id not in page
     assert client.get("/register/perubahan/?status=zzz").status_code == 200
+
+
+def test_the_proposal_records_the_household_economy(client, org):
+    from tests.beneficiaries.test_proposals import form_data
+
+    client.force_login(org.users[FASIL])
+    data = form_data([{"nik": make_nik(datetime.date(1979, 2, 3), "L"), "name": "OMAN",
+                       "relation": "1", "sex": "L"}],
+                     income="lt500", cooking_fuel="kayu", toilet="tidak_ada",
+                     assets="Dua ekor kambing.")
+    response = client.post("/register/usulan/baru/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    proposal = PreListProposal.objects.get()
+    assert (proposal.income, proposal.cooking_fuel, proposal.toilet, proposal.assets) == (
+        "lt500", "kayu", "tidak_ada", "Dua ekor kambing.")
+    page = client.get(f"/register/usulan/{proposal.pk}/").content.decode()
+    assert "Kurang dari Rp500.000 sebulan" in page and "Kayu bakar/arang" in page
+    other = form_data([{"nik": make_nik(datetime.date(1981, 4, 5), "L"), "name": "UJANG",
+                        "relation": "1", "sex": "L"}], income="banyak")
+    response = client.post("/register/usulan/baru/", other)
+    assert response.status_code == 200 and PreListProposal.objects.count() == 1
+    assert "banyak" in response.content.decode()  # said beside the field (not a valid choice)
