@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from puskesos.files import removed_on_error
 from puskesos.scoping import can_see_village, scope, works_in
 
-from .identity import IdentityError, parse_kk, parse_nik
+from .identity import IdentityError, mask_nik, parse_kk, parse_nik
 from .models import (
     Family,
     Person,
@@ -376,6 +376,8 @@ class DuplicateWarning:
     message: str
     url: str
     member: int | None = None
+    # The same NIK is in the register: the save is refused, not merely warned about.
+    refused: bool = False
 
 
 NAME_SIMILARITY = 0.6  # trigram similarity of the spelling-neutral names
@@ -415,6 +417,20 @@ def duplicate_warnings(*, no_kk: str, members: list[dict],
             warnings.append(DuplicateWarning(
                 _("Nomor KK ini sudah ada di usulan #%(n)d yang belum diputuskan.")
                 % {"n": other.pk}, reverse("proposal-detail", args=[other.pk])))
+    niks = {}
+    for index, member in enumerate(members):
+        raw = "".join(ch for ch in str(member.get("nik") or "") if ch.isdigit())
+        if len(raw) == 16:
+            niks.setdefault(raw, index)
+    for person in Person.objects.filter(nik__in=niks).select_related("household__village"):
+        # Refused by check_proposal_members; here the household to look at instead.
+        warnings.append(DuplicateWarning(
+            _("NIK %(nik)s (%(name)s) sudah ada di register: rumah tangga %(id)s "
+              "(%(village)s). Catat perubahan data di sana bila perlu.")
+            % {"nik": mask_nik(person.nik), "name": person.name,
+               "id": person.household.register_id, "village": person.household.village},
+            reverse("household-detail", args=[person.household_id]), niks[person.nik],
+            refused=True))
     for index, member in enumerate(members):
         birth_date, name = member.get("birth_date"), (member.get("name") or "").strip()
         if not birth_date or not name:

@@ -116,7 +116,11 @@ class ProposalFormMixin:
 
     template_name = "beneficiaries/proposal_form.html"
 
-    def render_form(self, form, formset, *, show_errors=True, focus=None, warnings=()):
+    def render_form(self, form, formset, *, show_errors=True, focus=None, warnings=None):
+        if warnings is None:
+            # A refused save (e.g. a NIK already in the register) still links to the
+            # records it clashes with.
+            warnings = self.known_elsewhere(form, formset) if show_errors else ()
         if show_errors:
             mark_invalid(form)
             for member_form in formset.forms:
@@ -130,7 +134,16 @@ class ProposalFormMixin:
             "village": self.village,
             "visit_id": self.visit_id() if hasattr(self, "visit_id") else None,
             "warnings": warnings, "checked_duplicates": CHECKED_DUPLICATES,
+            "may_confirm": bool(warnings) and not any(w.refused for w in warnings),
         })
+
+    @staticmethod
+    def known_elsewhere(form, formset):
+        """Exact NIK matches in the register, from what was typed (valid or not)."""
+        typed = [{"nik": member.data.get(member.add_prefix("nik"), "")}
+                 for member in formset.forms if member.is_bound]
+        found = duplicate_warnings(no_kk="", members=typed)
+        return [warning for warning in found if warning.refused]
 
     @staticmethod
     def first_error(form, formset):

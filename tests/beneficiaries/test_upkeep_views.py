@@ -189,3 +189,22 @@ def test_the_proposal_records_the_household_economy(client, org):
     response = client.post("/register/usulan/baru/", other)
     assert response.status_code == 200 and PreListProposal.objects.count() == 1
     assert "banyak" in response.content.decode()  # said beside the field (not a valid choice)
+
+
+def test_a_person_already_in_the_register_is_refused_with_a_link(client, org, household):
+    from tests.beneficiaries.test_proposals import form_data
+
+    asep = household.members.get(name="ASEP SUNANDAR")
+    client.force_login(org.users[FO])
+    response = client.post("/register/usulan/baru/", form_data([
+        {"nik": asep.nik, "name": "ASEP SUNANDAR", "relation": "1", "sex": "L"}]))
+    page = response.content.decode()
+    assert response.status_code == 200 and not PreListProposal.objects.exists()
+    assert "sudah ada di register" in page
+    assert f'href="/register/rumah-tangga/{household.pk}/"' in page
+    assert 'data-testid="checked-duplicates"' not in page  # nothing to confirm: refused
+    # Ticking the box by hand changes nothing either.
+    client.post("/register/usulan/baru/", {**form_data([
+        {"nik": asep.nik, "name": "ASEP SUNANDAR", "relation": "1", "sex": "L"}]),
+        "sudah_diperiksa": "1"})
+    assert not PreListProposal.objects.exists()
