@@ -129,7 +129,9 @@ def decide(meeting_id, user, *, proposal_id=None, change_id=None, decision,
     else:
         item = meeting.decisions.filter(change_id=change_id).first() if change_id else None
     if item is None:
-        raise MeetingError(_("Usulan ini tidak ada dalam agenda musyawarah."))
+        raise MeetingError(_("Perubahan data ini tidak ada dalam agenda musyawarah.")
+                           if change_id is not None else
+                           _("Usulan ini tidak ada dalam agenda musyawarah."))
     if decision not in MeetingDecision.Decision.values:
         raise MeetingError(_("Pilih keputusan: layak atau tidak layak."), field="decision")
     if decision == MeetingDecision.Decision.NOT_ELIGIBLE and not (reason or "").strip():

@@ -243,7 +243,7 @@ def create_proposal(*, village, user, household: dict, members: list[dict],
     with transaction.atomic():
         proposal = PreListProposal(village=village, created_by=user,
                                    status=PreListProposal.Status.DRAFT,
-                                   source=source or _default_source(user), **data)
+                                   source=source or recorded_from(user), **data)
         proposal.full_clean()
         proposal.save()
         for member in members:
@@ -252,7 +252,9 @@ def create_proposal(*, village, user, household: dict, members: list[dict],
     return proposal
 
 
-def _default_source(user) -> str:
+def recorded_from(user) -> str:
+    """Where a record made by ``user`` comes from: a Fasilitator's home visit, or the desk
+    (proposals, profile changes and needs alike)."""
     from puskesos.roles import Role, user_roles
 
     if Role.FACILITATOR in user_roles(user):

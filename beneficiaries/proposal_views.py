@@ -8,7 +8,6 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,6 +15,7 @@ from django.views import View
 from django.views.generic import ListView
 
 from intake.attachments import AttachmentField
+from puskesos.files import inline_file_response
 from puskesos.models import Village
 from puskesos.scoping import own_village, scope, works_in
 from puskesos.views import ScopedPermissionMixin
@@ -327,10 +327,8 @@ class ProposalPhotoView(ScopedPermissionMixin, View):
         photo = get_object_or_404(
             scope(ProposalPhoto.objects.select_related("proposal"), request.user,
                   via="proposal__village"), pk=pk)
-        response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
-        response["Content-Disposition"] = f'inline; filename="bukti-{photo.pk}{photo.extension}"'
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return inline_file_response(photo.file, content_type=photo.content_type,
+                                    filename=f"bukti-{photo.pk}{photo.extension}")
 
 
 class ProposalResultView(ScopedPermissionMixin, View):

@@ -359,7 +359,8 @@ def _name_candidates_sqlite(people: QuerySet, key: str, limit: int) -> list[tupl
     return [(found[pk], score) for score, pk in scored if pk in found]
 
 
-def _age(birth_date: date | None, today: date) -> int | None:
+def age_on(birth_date: date | None, today: date) -> int | None:
+    """Whole years on ``today`` (None without a birth date)."""
     if birth_date is None:
         return None
     return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month,
@@ -386,7 +387,7 @@ def _hits(scored: list[tuple[Person, float]]) -> list[LookupHit]:
                 name=person.name,
                 masked_nik=mask_nik(person.nik) if person.nik else "—",
                 sex=person.sex,
-                age=_age(person.birth_date, today),
+                age=age_on(person.birth_date, today),
                 relation=str(Relation(person.relation).label) if person.relation else "",
                 household_id=household.pk,
                 register_id=household.register_id,
@@ -508,7 +509,7 @@ def household_detail(*, user, household_id: int) -> HouseholdDetail:
             MemberDetail(
                 person=person,
                 masked_nik=person.masked_nik,
-                age=_age(person.birth_date, today),
+                age=age_on(person.birth_date, today),
                 relation=person.get_relation_display() if person.relation else "",
                 programmes=tuple(dict.fromkeys(person_programmes[person.pk])),
                 ppks=tuple(person_ppks[person.pk]),

@@ -37,6 +37,8 @@ from .models import (
     ProgrammeNeed,
     Relation,
 )
+from .proposal_services import recorded_from
+from .selectors import age_on
 
 Kind = ProfileChange.Kind
 
@@ -53,14 +55,6 @@ class UpkeepError(Exception):
 def _require(user, permission, village_id, message):
     if not user.has_perm(permission) or not works_in(user, village_id):
         raise PermissionDenied(message)
-
-
-def _source_for(user) -> str:
-    from puskesos.roles import Role, user_roles
-
-    if Role.FACILITATOR in user_roles(user):
-        return PreListProposal.Source.FACILITATOR
-    return PreListProposal.Source.DESK
 
 
 # --- Profile changes -----------------------------------------------------------------
@@ -157,7 +151,7 @@ def record_change(*, household: Household, user, kind: str, reporter: str,
         change = ProfileChange(
             village_id=household.village_id, household=household, person=person, kind=kind,
             details=details, event_date=event_date, note=(note or "").strip(),
-            reporter=reporter.strip(), source=_source_for(user), recorded_by=user)
+            reporter=reporter.strip(), source=recorded_from(user), recorded_by=user)
         if evidence is not None:
             change.content_type = evidence.content_type
             change.extension = evidence.extension
@@ -246,7 +240,7 @@ def record_participation(*, household: Household, user, programme: Programme,
         participation = Participation.objects.create(
             household=household, person=person, programme=programme, since=since,
             source=(Participation.Source.FACILITATOR
-                    if _source_for(user) == PreListProposal.Source.FACILITATOR
+                    if recorded_from(user) == PreListProposal.Source.FACILITATOR
                     else Participation.Source.DESK),
             recorded_by=user)
         needs = ProgrammeNeed.objects.filter(household=household, programme=programme,
@@ -272,18 +266,11 @@ class Suggestion:
         return f"{self.programme.pk}:{self.person.pk if self.person else ''}"
 
 
-def _age(birth_date, today) -> int | None:
-    if birth_date is None:
-        return None
-    return today.year - birth_date.year - ((today.month, today.day)
-                                           < (birth_date.month, birth_date.day))
-
-
 def _matches(rule: NeedRule, person: Person, today) -> bool:
     if rule.disability_only and not person.disability:
         return False
     if rule.min_age is not None or rule.max_age is not None:
-        age = _age(person.birth_date, today)
+        age = age_on(person.birth_date, today)
         if age is None:
             return False
         if rule.min_age is not None and age < rule.min_age:
@@ -370,7 +357,7 @@ def _save_need(household, user, person_id, programme_id, status, *, rule_id=None
             return ProgrammeNeed.objects.create(
                 village_id=household.village_id, household=household, person=person,
                 programme=programme, rule=rule, status=status, note=(note or "").strip(),
-                source=_source_for(user), created_by=user)
+                source=recorded_from(user), created_by=user)
     except IntegrityError:
         raise UpkeepError(_("Kebutuhan ini baru saja dicatat oleh petugas lain."),
                           "programme") from None

@@ -6,7 +6,7 @@ through beneficiaries.upkeep."""
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django.views import View
 from django.views.generic import ListView
 
 from intake.attachments import AttachmentField
+from puskesos.files import inline_file_response
 from puskesos.scoping import scope, works_in
 from puskesos.views import ScopedPermissionMixin
 
@@ -171,11 +172,8 @@ class ChangeEvidenceView(ScopedPermissionMixin, View):
         change = get_object_or_404(scoped_changes(request.user), pk=pk)
         if not change.evidence:
             raise Http404(_("Perubahan ini tanpa bukti."))
-        response = FileResponse(change.evidence.open("rb"), content_type=change.content_type)
-        response["Content-Disposition"] = f'inline; filename="bukti-perubahan-{change.pk}' \
-                                          f'{change.extension}"'
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return inline_file_response(change.evidence, content_type=change.content_type,
+                                    filename=f"bukti-perubahan-{change.pk}{change.extension}")
 
 
 class NeedCreateView(HouseholdMixin, View):
@@ -228,34 +226,39 @@ class ParticipationCreateView(HouseholdMixin, View):
 
     def post(self, request, pk):
         self.check_works_here()
-        programme = Programme.objects.filter(pk=request.POST.get("program") or 0,
-                                             active=True).first()
-        person_id = request.POST.get("anggota", "")
-        person = (self.household.members.filter(pk=person_id).first()
-                  if person_id.isdigit() else None)
-        since = forms.DateField(required=False).clean(request.POST.get("sejak", "")) \
-            if _valid_date(request.POST.get("sejak", "")) else None
-        if programme is None:
-            messages.error(request, _("Pilih program."))
-        elif person_id and person is None:
-            messages.error(request, _("Anggota itu bukan anggota rumah tangga ini."))
-        elif request.POST.get("sejak") and since is None:
-            messages.error(request, _("Tanggal mulai tidak valid."))
+        form = ParticipationForm(request.POST, household=self.household)
+        if not form.is_valid():
+            messages.error(request, next(iter(form.errors.values()))[0])
         else:
+            data = form.cleaned_data
             try:
                 upkeep.record_participation(household=self.household, user=request.user,
-                                            programme=programme, person=person, since=since)
+                                            programme=data["program"],
+                                            person=form.members.get(data["anggota"]),
+                                            since=data["sejak"])
             except UpkeepError as error:
                 messages.error(request, error.message)
             else:
                 messages.success(request, _("Kepesertaan %(p)s dicatat.")
-                                 % {"p": programme.short_name})
+                                 % {"p": data["program"].short_name})
         return redirect(f"{self.household.get_absolute_url()}#kepesertaan")
 
 
-def _valid_date(value) -> bool:
-    try:
-        forms.DateField().clean(value)
-    except forms.ValidationError:
-        return False
-    return True
+class ParticipationForm(forms.Form):
+    """The household page's small "receives a programme" form (field names as posted)."""
+
+    program = forms.ModelChoiceField(
+        queryset=Programme.objects.filter(active=True),
+        error_messages={"required": gettext_lazy("Pilih program."),
+                        "invalid_choice": gettext_lazy("Pilih program.")})
+    anggota = forms.TypedChoiceField(
+        required=False, coerce=int, empty_value=None,
+        error_messages={"invalid_choice": gettext_lazy(
+            "Anggota itu bukan anggota rumah tangga ini.")})
+    sejak = forms.DateField(required=False, error_messages={
+        "invalid": gettext_lazy("Tanggal mulai tidak valid.")})
+
+    def __init__(self, *args, household, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = {p.pk: p for p in household.members.all()}
+        self.fields["anggota"].choices = [("", ""), *((pk, pk) for pk in self.members)]

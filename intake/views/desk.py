@@ -6,7 +6,6 @@ import uuid
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.views import View
 
 from beneficiaries import selectors
 from beneficiaries.models import Person
+from puskesos.files import inline_file_response
 from puskesos.scoping import own_village, scope
 from puskesos.views import ScopedPermissionMixin
 from referrals.models import Complaint
@@ -239,11 +239,6 @@ class AttachmentDownloadView(ScopedPermissionMixin, View):
         attachment = get_object_or_404(
             scope(Attachment.objects.all(), request.user, via="visit__village"), pk=pk
         )
-        try:
-            handle = attachment.file.open("rb")
-        except FileNotFoundError:
-            raise Http404(_("File lampiran tidak ditemukan.")) from None
-        response = FileResponse(handle, content_type=attachment.content_type)
-        filename = f"{attachment.kind}-{attachment.pk}{attachment.extension}"
-        response["Content-Disposition"] = f'inline; filename="{filename}"'
-        return response
+        return inline_file_response(
+            attachment.file, content_type=attachment.content_type,
+            filename=f"{attachment.kind}-{attachment.pk}{attachment.extension}")

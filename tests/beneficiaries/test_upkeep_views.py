@@ -108,7 +108,9 @@ def test_bad_participation_input_is_said(client, org, household):
     client.force_login(org.users[FO])
     url = f"/register/rumah-tangga/{household.pk}/kepesertaan/"
     stranger = make_household(org.own, ["UJANG"]).members.get()
-    for data, message in [({}, "Pilih program."),
+    for data, message in [({}, "Pilih program."), ({"program": "abc"}, "Pilih program."),
+                          ({"program": Programme.objects.get(code="pip").pk,
+                            "anggota": "x"}, "bukan anggota"),
                           ({"program": Programme.objects.get(code="pip").pk,
                             "anggota": stranger.pk}, "bukan anggota"),
                           ({"program": Programme.objects.get(code="pip").pk,
