@@ -230,9 +230,6 @@ CACHES = {
                   "LOCATION": "puskesos_ratelimit_cache"},
 }
 RATELIMIT_USE_CACHE = "ratelimit"
-# The dashboard's register figures (overlap, desil gaps: they change with imports) are
-# kept this many seconds per set of villages and filters; the page says so. 0: not kept.
-DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=300)
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

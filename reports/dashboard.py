@@ -7,13 +7,12 @@ may see, and the records behind every figure.
 * :func:`dashboard_figures`: every figure of the page in a fixed, small number of
   queries, whatever the size of the register;
 * :func:`register_summary` / :func:`programme_overlap`: households grouped by the
-  *set* of programmes they hold (PKH, Sembako/BPNT, PBI-JK, PIP, others) and by desil.
-  Each household is reduced to one bit mask in SQL (per programme group, the MAX over
-  its active participations of "the group's bit or 0", summed; a LEFT JOIN gives 0 to
-  households without any), then the households are counted per (mask, desil): a few
-  dozen rows come back, whatever the number of households. The matrix, the combination
-  counts, the households per programme and desil 1–4 without a programme are derived
-  from those rows. The same SQL runs on SQLite and PostgreSQL;
+  *set* of programmes they hold (PKH, Sembako/BPNT, PBI-JK, PIP, others) and by desil,
+  read from the register tally (:mod:`reports.tally`: households per village, dusun,
+  desil and set of programme ids, recounted from the register whenever it changed).
+  Each set becomes a bit mask of programme groups; the matrix, the combination counts,
+  the households per programme and desil 1–4 without a programme are derived from
+  those rows;
 * :data:`FIGURES` / :func:`figure_records`: the records behind a figure, with the
   same conditions the figure counts (the drill-down list).
 
@@ -24,26 +23,16 @@ are those of the chosen period.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.conf import settings
-from django.core.cache import cache
-from django.core.exceptions import EmptyResultSet
-from django.db import connections
 from django.db.models import (
-    Case,
     Count,
     Exists,
-    IntegerField,
-    Max,
     OuterRef,
     Q,
     QuerySet,
-    Value,
-    When,
 )
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -62,6 +51,8 @@ from puskesos.models import Village
 from referrals.models import Complaint, Referral
 
 from .periods import Period
+from .tally import programme_ids as tally_programme_ids
+from .tally import tally_dusun, tally_rows
 
 #: The programmes the overlap names; every other programme counts as "Lainnya".
 NAMED_PROGRAMMES = ("pkh", "bpnt", "pbi-jk", "pip")
@@ -275,22 +266,6 @@ class Overlap:
         return self.by_mask.get(0, 0)
 
 
-def _mask_expression(groups: list[ProgrammeGroup]):
-    """A household's mask (on Household, through its participations): for each group,
-    its bit if any of the household's *active* participations is in the group (MAX of 0
-    or the bit), summed; 0 for a household without any. Plain MAX aggregates are cheaper
-    than SUM(DISTINCT …) (no sort per household)."""
-    parts = [Max(Case(When(Q(participations__active=True,
-                              participations__programme_id__in=list(group.programme_ids)),
-                            then=Value(group.bit)),
-                       default=Value(0), output_field=IntegerField()))
-             for group in groups]
-    mask = parts[0]
-    for part in parts[1:]:
-        mask = mask + part
-    return mask
-
-
 @dataclass(frozen=True)
 class RegisterSummary:
     """The register as the dashboard needs it, in two queries whatever its size.
@@ -316,48 +291,22 @@ def register_summary(filters: DashboardFilters,
                      groups: list[ProgrammeGroup]) -> RegisterSummary:
     """Households by desil, and households by (programme-group mask, desil).
 
-    One query: each household is reduced to one mask in SQL (see the module docstring),
-    then households are counted per (mask, desil): at most 2⁶ × 11 rows come back. The
-    same SQL runs on SQLite and PostgreSQL."""
-    # One row per household (a LEFT JOIN: households without any participation get 0),
-    # then households per (mask, desil).
-    per_household = (filters.households().order_by().values("pk")
-                     .annotate(mask=_mask_expression(groups), band=Max("desil"))
-                     .values("mask", "band"))
-    try:
-        sql, params = per_household.query.sql_with_params()
-    except EmptyResultSet:  # no village to count (a unit without villages yet)
-        return RegisterSummary(by_desil={}, by_mask_desil={})
-    with connections[per_household.db].cursor() as cursor:
-        cursor.execute(f"SELECT dash.mask, dash.band, COUNT(*) FROM ({sql}) dash "
-                       f"GROUP BY dash.mask, dash.band", params)
-        rows = cursor.fetchall()
+    Read from the register tally (:mod:`reports.tally`: households per village, dusun,
+    desil and set of programmes, recounted from the register whenever it changed): each
+    set of programmes becomes the mask of the groups it touches; one query, a few rows
+    per village, whatever the size of the register."""
     by_desil: dict[int | None, int] = {}
-    by_mask_desil = {}
-    for mask, desil, count in rows:
+    by_mask_desil: dict[tuple[int, int | None], int] = {}
+    masks: dict[str, int] = {}
+    for desil, programmes, count in tally_rows(filters.villages, filters.dusun):
+        if programmes not in masks:
+            held = tally_programme_ids(programmes)
+            masks[programmes] = sum(g.bit for g in groups if held & set(g.programme_ids))
+        mask = masks[programmes]
         by_desil[desil] = by_desil.get(desil, 0) + count
         if mask:
-            by_mask_desil[(int(mask), desil)] = count
+            by_mask_desil[(mask, desil)] = by_mask_desil.get((mask, desil), 0) + count
     return RegisterSummary(by_desil=by_desil, by_mask_desil=by_mask_desil)
-
-
-def cached_register_summary(filters: DashboardFilters,
-                            groups: list[ProgrammeGroup]) -> tuple[RegisterSummary, bool]:
-    """:func:`register_summary`, kept ``settings.DASHBOARD_CACHE_SECONDS`` (default 0:
-    not kept) per set of villages, dusun and programme groups. Returns (summary, whether
-    it came from the cache)."""
-    seconds = getattr(settings, "DASHBOARD_CACHE_SECONDS", 0)
-    if not seconds:
-        return register_summary(filters, groups), False
-    signature = repr((sorted(filters.villages), filters.dusun,
-                      [(g.key, g.bit, g.programme_ids) for g in groups]))
-    key = "dasbor:register:" + hashlib.sha256(signature.encode()).hexdigest()
-    found = cache.get(key)
-    if found is not None:
-        return found, True
-    summary = register_summary(filters, groups)
-    cache.set(key, summary, seconds)
-    return summary, False
 
 
 def programme_overlap(filters: DashboardFilters, groups: list[ProgrammeGroup],
@@ -448,7 +397,6 @@ class Figures:
     tickets: int
     proposals: dict[str, int]
     decisions: dict[str, int]
-    from_cache: bool = False
 
 
 def _sorted_desil(counts: dict[int | None, int]) -> list[tuple[int | None, int]]:
@@ -487,7 +435,7 @@ def _trend(filters: DashboardFilters) -> list[tuple[Period, int]]:
 def dashboard_figures(filters: DashboardFilters, programmes: list[Programme]) -> Figures:
     """Every figure of the dashboard (``programmes``: the catalogue, already loaded)."""
     groups = programme_groups(programmes, filters.programme)
-    summary, from_cache = cached_register_summary(filters, groups)
+    summary = register_summary(filters, groups)
     overlap = programme_overlap(filters, groups, summary)
     # Desil 1-4 households without a programme (or without the chosen one): all of
     # them minus those holding it.
@@ -511,7 +459,7 @@ def dashboard_figures(filters: DashboardFilters, programmes: list[Programme]) ->
         **{d: Count("pk", filter=Q(decision=d)) for d in MeetingDecision.Decision.values})
     return Figures(
         filters=filters, groups=groups, households=overlap.households, by_desil=by_desil,
-        overlap=overlap, gap_desil=gap_desil, from_cache=from_cache,
+        overlap=overlap, gap_desil=gap_desil,
         needs_not_met=filters.needs_not_met().count(),
         overdue_referrals=filters.overdue_referrals().count(),
         complaints=_complaint_counts(filters), complaints_by_programme=complaints_by_programme,
@@ -520,12 +468,9 @@ def dashboard_figures(filters: DashboardFilters, programmes: list[Programme]) ->
     )
 
 
-def dusun_names(villages: QuerySet) -> list[str]:
-    """The dusun of the register's households in ``villages`` (for one village: an index
-    range of ``hh_village_dusun_rt``)."""
-    return list(Household.objects.filter(village__in=villages, status=Household.Status.ACTIVE)
-                .exclude(dusun="").order_by("dusun").values_list("dusun", flat=True)
-                .distinct())
+def dusun_names(village_ids: Iterable[int]) -> list[str]:
+    """The dusun of the register's households in these villages (from the tally)."""
+    return tally_dusun(village_ids)
 
 
 # ---------------------------------------------------------------------------

@@ -13,7 +13,6 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -194,8 +193,7 @@ class DashboardView(DashboardMixin, View):
         figures = dashboard.dashboard_figures(filters, self.programmes)
         context.update(self.figure_context(figures))
         context.update(figures=figures, filters=filters, period=filters.period,
-                       query=urlencode(form.query()),
-                       cache_minutes=getattr(settings, "DASHBOARD_CACHE_SECONDS", 0) // 60)
+                       query=urlencode(form.query()))
         return render(request, self.template_name, context)
 
     def figure_context(self, figures: dashboard.Figures) -> dict:

@@ -222,3 +222,48 @@ class AreaReport(models.Model):
     def clean(self):
         if bool(self.district_id) == bool(self.regency_id):
             raise ValidationError(_("Pilih tepat satu wilayah: kecamatan atau kabupaten."))
+
+
+class RegisterTally(models.Model):
+    """The register counted for the dashboard: households present in the latest extract
+    per village, dusun, desil and *set of programmes held* (``programmes``: the ids of
+    the programmes of the household's active participations, comma-separated, in no
+    particular order; "" for none).
+
+    Counting a kabupaten's 300,000 households through their million participations takes
+    most of a second; these few rows per village answer the dashboard in milliseconds.
+    They are never edited by hand: database triggers on households and participations
+    mark a village stale (:class:`StaleTally`) on every write, however it is made (the
+    ORM, the import's set-based SQL, the admin), and :func:`reports.tally.refresh`
+    recounts stale villages before any read, so the figures are always those of the
+    register now."""
+
+    village = models.ForeignKey(Village, models.CASCADE, related_name="+")
+    dusun = models.CharField(max_length=60, blank=True)
+    desil = models.PositiveSmallIntegerField(null=True, blank=True)
+    programmes = models.TextField(blank=True)
+    households = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("rekap register dasbor")
+        verbose_name_plural = _("rekap register dasbor")
+        indexes = [models.Index(fields=["village", "dusun"], name="tally_village_dusun")]
+
+    def __str__(self):
+        return f"{self.village_id}/{self.dusun}/{self.desil}/{self.programmes}: {self.households}"
+
+
+class StaleTally(models.Model):
+    """A village whose :class:`RegisterTally` rows must be recounted: written by the
+    triggers (never by application code), removed by :func:`reports.tally.refresh`.
+    ``village_id`` is a plain number: a village being deleted has its households'
+    triggers fire first."""
+
+    village_id = models.BigIntegerField(db_index=True)
+
+    class Meta:
+        verbose_name = _("rekap register yang perlu dihitung ulang")
+        verbose_name_plural = _("rekap register yang perlu dihitung ulang")
+
+    def __str__(self):
+        return str(self.village_id)

@@ -9,13 +9,6 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture(autouse=True)
-def _fresh_dashboard(settings):
-    # Tests change the register between requests: figures are computed each time
-    # (the cache itself is tested in tests/reports/test_dashboard.py).
-    settings.DASHBOARD_CACHE_SECONDS = 0
-
-
 @pytest.fixture
 def org(db):
     return Org()
