@@ -14,18 +14,18 @@ never finds village B's people, whatever they type.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import connections, transaction
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from puskesos.models import Village
-from puskesos.scoping import scope
+from puskesos.scoping import scope, visible_villages
 
 from .identity import IdentityError, mask_kk, mask_nik, parse_kk, parse_nik
 from .models import (
@@ -100,6 +100,35 @@ class LookupHit:
     status_label: str
     score: float  # 1.0 for NIK/KK; name similarity 0..1 for a name
     no_kk: str = ""  # the family card number (the desk prefills it)
+
+    def place(self) -> str:
+        """Address, dusun and RT/RW on one line ("Kp. Sukamaju, DUSUN 2 RT 003/RW 001")."""
+        text = self.address
+        if self.dusun:
+            text = f"{text}, {self.dusun}"
+        if self.rt:
+            text = f"{text} RT {self.rt}/RW {self.rw}"
+        return text
+
+    def details(self) -> str:
+        """Relation, age, sex, place and village, as the register's result list shows
+        them under the name (one template variable instead of a dozen: the live search
+        renders up to 20 of these per pause in the typing)."""
+        parts = [self.relation or "—"]
+        if self.age is not None:
+            parts.append(f"{self.age} {_('tahun')}")
+        if self.sex:
+            parts.append(self.sex)
+        parts += [self.place(), self.village]
+        return " · ".join(parts)
+
+    def desk_details(self) -> str:
+        """Relation, age and place: the desk's line (its village is the clerk's)."""
+        parts = [self.relation or "—"]
+        if self.age is not None:
+            parts.append(f"{self.age} {_('tahun')}")
+        parts.append(self.place())
+        return " · ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -201,20 +230,23 @@ def register_lookup(
 def _lookup_number(user, digits: str, text: str) -> LookupResult:
     """A 16-digit number: the person with this NIK and/or the family with this KK.
 
-    One query for both: the NIK is unique, the KK's family id is a scalar
-    subquery, so PostgreSQL and SQLite combine two index look-ups (BitmapOr /
-    MULTI-INDEX OR) instead of scanning.
+    One query for both, hand-written (the desk sends one per keystroke pause; the ORM's
+    compilation of a five-table join cost more than the database's answer): the NIK is
+    unique, the KK's family id is a scalar subquery, so PostgreSQL and SQLite combine
+    two index look-ups (BitmapOr / MULTI-INDEX OR) instead of scanning.
     """
-    family_id = Family.objects.filter(no_kk=digits).values("pk")[:1]
-    found = list(
-        scope(Person.objects.all(), user, via="village")
-        .filter(Q(nik=digits) | Q(family_id=Subquery(family_id)))
-        .select_related("household", "village", "family__household")
-        .order_by("relation", "pk")
-    )
-    person = next((p for p in found if p.nik == digits), None)
-    members = [p for p in found if p.family is not None and p.family.no_kk == digits]
-    family = members[0].family if members else None
+    allowed = _visible_village_sql(user)
+    if allowed is None:
+        rows = []
+    else:
+        where, params = allowed
+        rows = _hit_rows(
+            "(p.nik = %s OR p.family_id = (SELECT id FROM beneficiaries_family "
+            f"WHERE no_kk = %s LIMIT 1)){where} ORDER BY p.relation, p.id",
+            [digits, digits, *params])
+    person = next((row for row in rows if row.nik == digits), None)
+    members = [row for row in rows if row.no_kk == digits]
+    family = _family_of(members[0]) if members else None
     if family is None and person is None:
         # A KK number whose family has no member left (rare): look for the family alone.
         family = (
@@ -229,12 +261,15 @@ def _lookup_number(user, digits: str, text: str) -> LookupResult:
                 "kk": mask_kk(family.no_kk)}
         return LookupResult(
             kind="nik", query=text, hits=_hits([(person, 1.0)]), hint=hint,
-            family=person.family, household=person.household, kk_family=family,
+            family=_family_of(person), household=_household_of(person), kk_family=family,
         )
     if family is not None:
+        household = next((_household_of(m) for m in members
+                          if m.household_id == family.household_id), None)
         return LookupResult(
             kind="kk", query=text, hits=_hits([(m, 1.0) for m in members]),
-            family=family, household=family.household,
+            family=family, household=household or Household.objects.get(
+                pk=family.household_id),
         )
     hint = _("NIK atau nomor KK ini tidak ada di register wilayah kerja Anda.")
     problems = []
@@ -248,6 +283,104 @@ def _lookup_number(user, digits: str, text: str) -> LookupResult:
     return LookupResult(kind="nik", query=text, hint=hint)
 
 
+def _visible_village_sql(user) -> tuple[str, list] | None:
+    """`` AND p.village_id IN (…)`` for the villages ``user`` may see ("" for a
+    superuser), with its parameters; None when they may see none."""
+    if user.is_authenticated and user.is_superuser:
+        return "", []
+    try:
+        sql, params = visible_villages(user).values("pk").query.sql_with_params()
+    except EmptyResultSet:
+        return None
+    return f" AND p.village_id IN ({sql})", list(params)
+
+
+@dataclass(frozen=True, slots=True)
+class _HitRow:
+    """One person as the look-up reads them (one row of :data:`_HIT_SQL`)."""
+
+    person_id: int
+    name: str
+    nik: str
+    sex: str
+    birth_date: date | str | None
+    relation: int | None
+    status: str
+    family_id: int | None
+    household_id: int
+    register_id: str
+    address: str
+    dusun: str
+    rt: str
+    rw: str
+    desil: int | None
+    village_id: int
+    village: str
+    no_kk: str | None
+    family_household_id: int | None
+    programmes: str | None  # "order:short name" of each, joined by _SEPARATOR
+
+    def programme_names(self) -> tuple[str, ...]:
+        """Short names in catalogue order, each once."""
+        found = set()
+        for item in (self.programmes or "").split(_SEPARATOR):
+            if item:
+                order, _colon, name = item.partition(":")
+                found.add((int(order), name))
+        return tuple(name for _order, name in sorted(found))
+
+
+#: Separates the programmes aggregated into one column of a hit row.
+_SEPARATOR = "\x1f"
+# The person, their household, village, family and active programmes (their own and
+# their household's, as "order:short name" joined by _SEPARATOR), in one row.
+_HIT_SQL = (
+    "SELECT p.id, p.name, p.nik, p.sex, p.birth_date, p.relation, p.status, p.family_id, "
+    "h.id, h.register_id, h.address, h.dusun, h.rt, h.rw, h.desil, p.village_id, v.name, "
+    "f.no_kk, f.household_id, "
+    "(SELECT {aggregate} FROM beneficiaries_participation pa "
+    " JOIN beneficiaries_programme pr ON pr.id = pa.programme_id "
+    " WHERE pa.active AND (pa.person_id = p.id "
+    "  OR (pa.person_id IS NULL AND pa.household_id = p.household_id))) "
+    "FROM beneficiaries_person p "
+    "JOIN beneficiaries_household h ON h.id = p.household_id "
+    "JOIN puskesos_village v ON v.id = p.village_id "
+    "LEFT JOIN beneficiaries_family f ON f.id = p.family_id "
+    "WHERE "
+)
+_AGGREGATE = {
+    "postgresql": "string_agg(pr.\"order\" || ':' || pr.short_name, chr(31))",
+    "sqlite": "group_concat(pr.\"order\" || ':' || pr.short_name, char(31))",
+}
+
+
+def _hit_rows(where: str, params: list, using: str = "default") -> list[_HitRow]:
+    connection = connections[using]
+    sql = _HIT_SQL.format(aggregate=_AGGREGATE[connection.vendor]) + where
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [_HitRow(*row) for row in cursor.fetchall()]
+
+
+def _rows_by_id(person_ids: list[int]) -> dict[int, _HitRow]:
+    if not person_ids:
+        return {}
+    marks = ", ".join(["%s"] * len(person_ids))
+    return {row.person_id: row for row in _hit_rows(f"p.id IN ({marks})", person_ids)}
+
+
+def _family_of(row: _HitRow) -> Family | None:
+    if row.family_id is None:
+        return None
+    return Family(pk=row.family_id, no_kk=row.no_kk, household_id=row.family_household_id)
+
+
+def _household_of(row: _HitRow) -> Household:
+    return Household(pk=row.household_id, village_id=row.village_id,
+                     register_id=row.register_id, address=row.address, dusun=row.dusun,
+                     rt=row.rt, rw=row.rw, desil=row.desil)
+
+
 def _rt_forms(rt: str) -> list[str]:
     """RT as extracts write it: "3", "03" and "003" are the same RT."""
     text = str(rt).strip()
@@ -259,7 +392,7 @@ def _rt_forms(rt: str) -> list[str]:
 
 def _name_candidates_postgresql(
     people: QuerySet, key: str, limit: int
-) -> list[tuple[Person, float]]:
+) -> list[tuple[_HitRow, float]]:
     """pg_trgm on the table of distinct names, then the people who bear them.
 
     A register repeats names a lot (1,000,000 people carry ~130,000 distinct
@@ -267,8 +400,9 @@ def _name_candidates_postgresql(
     per distinct ``name_key``, GIN-indexed, filled by triggers) with the indexed
     operator (``%`` for several words, ``%>`` for one), best first; the people
     are then joined by the btree index on ``Person.name_key``, within the scope
-    and filters, in the same query. The threshold is set for this transaction
-    only (``set_config(..., true)`` is ``SET LOCAL``); a stricter pass runs
+    and filters, in the same query. The threshold is set on the connection in the
+    query's own round trip (no transaction to open and close: every name look-up
+    sets the threshold it needs, nothing else reads it); a stricter pass runs
     first and a looser one only when it finds fewer than ``limit`` people.
     """
     single = " " not in key
@@ -295,23 +429,21 @@ def _name_candidates_postgresql(
     )
     params = [*score_params, key, PG_NAME_CANDIDATES, *allowed_params, limit]
     found: list[tuple[int, float]] = []
-    with transaction.atomic(using=people.db, savepoint=False):
-        with connections[people.db].cursor() as cursor:
-            for threshold in thresholds:
-                cursor.execute("SELECT set_config(%s, %s, true)", [setting, str(threshold)])
-                cursor.execute(sql, params)
-                found = cursor.fetchall()
-                if len(found) >= limit:
-                    break
-    if not found:
-        return []
-    people_by_pk = Person.objects.select_related("household", "village", "family").in_bulk(
-        [pk for pk, _score in found]
-    )
-    return [(people_by_pk[pk], score) for pk, score in found if pk in people_by_pk]
+    with connections[people.db].cursor() as cursor:
+        for threshold in thresholds:
+            # The threshold is set for the connection (every name look-up sets its own)
+            # in the same round trip as the query.
+            cursor.execute(f"SELECT set_config('{setting}', %s, false); {sql}",
+                           [str(threshold), *params])
+            found = cursor.fetchall()
+            if len(found) >= limit:
+                break
+    rows = _rows_by_id([pk for pk, _score in found])
+    return [(rows[pk], score) for pk, score in found if pk in rows]
 
 
-def _name_candidates_sqlite(people: QuerySet, key: str, limit: int) -> list[tuple[Person, float]]:
+def _name_candidates_sqlite(people: QuerySet, key: str,
+                            limit: int) -> list[tuple[_HitRow, float]]:
     """FTS5 trigram index: people sharing trigrams with ``key``, re-ranked in Python.
 
     FTS5 returns the :data:`SQLITE_CANDIDATES` best by bm25 among the rows the
@@ -351,12 +483,8 @@ def _name_candidates_sqlite(people: QuerySet, key: str, limit: int) -> list[tupl
         (score, pk)
         for score, _tie, pk in sorted(ranked, key=lambda row: (-row[0], -row[1], row[2]))[:limit]
     ]
-    if not scored:
-        return []
-    found = Person.objects.select_related("household", "village", "family").in_bulk(
-        [pk for _score, pk in scored]
-    )
-    return [(found[pk], score) for score, pk in scored if pk in found]
+    rows = _rows_by_id([pk for _score, pk in scored])
+    return [(rows[pk], score) for score, pk in scored if pk in rows]
 
 
 def age_on(birth_date: date | None, today: date) -> int | None:
@@ -367,61 +495,43 @@ def age_on(birth_date: date | None, today: date) -> int | None:
                                                                           birth_date.day))
 
 
-def _hits(scored: list[tuple[Person, float]]) -> list[LookupHit]:
-    """Result rows for people (``household``, ``village`` and ``family`` already joined)."""
-    if not scored:
-        return []
-    person_ids = [p.pk for p, _score in scored]
-    household_ids = {p.household_id for p, _score in scored}
-    programmes = _active_programmes(person_ids, household_ids)
+def _hits(scored: list[tuple[_HitRow, float]]) -> list[LookupHit]:
+    """Result rows for people read by :func:`_hit_rows`, in the given order."""
     today = timezone.localdate()
     hits = []
-    for person, score in scored:
-        household = person.household
-        names = programmes.get(("person", person.pk), []) + programmes.get(
-            ("household", household.pk), []
-        )
+    for row, score in scored:
+        birth_date = row.birth_date
+        if isinstance(birth_date, str):  # SQLite without the column's type
+            birth_date = date.fromisoformat(birth_date)
         hits.append(
             LookupHit(
-                person_id=person.pk,
-                name=person.name,
-                masked_nik=mask_nik(person.nik) if person.nik else "—",
-                sex=person.sex,
-                age=age_on(person.birth_date, today),
-                relation=str(Relation(person.relation).label) if person.relation else "",
-                household_id=household.pk,
-                register_id=household.register_id,
-                address=household.address,
-                dusun=household.dusun,
-                rt=household.rt,
-                rw=household.rw,
-                desil=household.desil,
-                village=person.village.name,
-                programmes=tuple(name for _order, name in sorted(set(names))),
-                status=person.status,
-                status_label=str(Person.Status(person.status).label),
+                person_id=row.person_id,
+                name=row.name,
+                masked_nik=mask_nik(row.nik) if row.nik else "—",
+                sex=row.sex,
+                age=age_on(birth_date, today),
+                relation=str(_RELATION_LABELS.get(row.relation, "")) if row.relation else "",
+                household_id=row.household_id,
+                register_id=row.register_id,
+                address=row.address,
+                dusun=row.dusun,
+                rt=row.rt,
+                rw=row.rw,
+                desil=row.desil,
+                village=row.village,
+                programmes=row.programme_names(),
+                status=row.status,
+                status_label=str(_STATUS_LABELS.get(row.status, row.status)),
                 score=round(float(score), 3),
-                no_kk=person.family.no_kk if person.family_id else "",
+                no_kk=row.no_kk or "",
             )
         )
     return hits
 
 
-def _active_programmes(
-    person_ids: Iterable[int], household_ids: Iterable[int]
-) -> dict[tuple[str, int], list[tuple[int, str]]]:
-    """Active participations of these people and these households, in one query."""
-    rows = (
-        Participation.objects.filter(active=True)
-        .filter(Q(person_id__in=list(person_ids))
-                | Q(person__isnull=True, household_id__in=list(household_ids)))
-        .values_list("person_id", "household_id", "programme__order", "programme__short_name")
-    )
-    found: dict[tuple[str, int], list[tuple[int, str]]] = defaultdict(list)
-    for person_id, household_id, order, short_name in rows:
-        owner = ("person", person_id) if person_id else ("household", household_id)
-        found[owner].append((order, short_name))
-    return found
+# Labels by value (lazy: translated when shown).
+_RELATION_LABELS = dict(Relation.choices)
+_STATUS_LABELS = dict(Person.Status.choices)
 
 
 # ---------------------------------------------------------------------------
