@@ -244,7 +244,7 @@ class Gunicorn:
     def __init__(self, env: dict[str, str], workers: int):
         self.port = free_port()
         self.workers = workers
-        self.threads = int(env.get("GUNICORN_THREADS", 2))
+        self.threads = int(env.get("GUNICORN_THREADS", 1))  # puskesos/gunicorn.py
         self.env = {**env, "BIND": f"{HOST}:{self.port}", "WEB_CONCURRENCY": str(workers)}
         self.log = Path(tempfile.gettempdir()) / "puskesos-http-bench-gunicorn.log"  # last run
         self.process: subprocess.Popen | None = None

@@ -27,7 +27,7 @@ What it does (the machinery is that of ``test_http_lookup_bench.py``, in
 2. reads that village's people from the CSV extract: the look-up queries (~40% NIK,
    ~20% KK, ~40% misspelled two-word names, as in the register bench) and the people
    who come to the desk (their NIK valid, in the register once, in this village);
-3. starts gunicorn in production mode (``BENCH_WORKERS`` workers, default 4) with
+3. starts gunicorn in production mode (``BENCH_WORKERS`` workers, default as in production: 2 per core + 1) with
    uploads going to a temporary ``MEDIA_ROOT``; each of ``BENCH_CLIENTS`` client
    threads (default 8) logs in as ``fo.bench`` like a browser, opens the form once
    (its CSRF token), sends a warm-up (not counted), waits for the others, then:
@@ -108,7 +108,7 @@ CYCLES = int(os.environ.get("BENCH_DESK_CYCLES", 15))
 MIX = int(os.environ.get("BENCH_DESK_MIX", 5))
 WARMUP = int(os.environ.get("BENCH_WARMUP", 50))
 POST_WARMUP = 2  # registrations per client before the measured ones
-WORKERS = int(os.environ.get("BENCH_WORKERS", 4))
+WORKERS = int(os.environ.get("BENCH_WORKERS", os.cpu_count() * 2 + 1))  # as in production
 SEED = int(os.environ.get("BENCH_SEED", 2026))
 KEEPALIVE = os.environ.get("BENCH_KEEPALIVE", "1").lower() not in ("0", "false", "no")
 PHOTO = os.environ.get("BENCH_DESK_PHOTO", "").lower() in ("1", "true", "yes")

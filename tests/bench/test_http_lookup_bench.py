@@ -22,12 +22,15 @@ What it does:
    test database;
 2. starts ``gunicorn -c python:puskesos.gunicorn puskesos.wsgi`` in production mode
    (DEBUG off, a random SECRET_KEY, plain HTTP on a free 127.0.0.1 port,
-   ``BENCH_WORKERS`` workers, default 4; ``GUNICORN_THREADS`` as in production,
-   default 2) and waits for ``/healthz/``; stops it at the end, failed or not;
+   ``BENCH_WORKERS`` workers, default as in production (2 per core + 1);
+   ``GUNICORN_THREADS`` as in production, default 1: sync workers) and waits for
+   ``/healthz/``; stops it at the end, failed or not;
 3. each client thread logs in like a browser (GET ``/masuk/`` for the CSRF cookie
-   and token, POST the Manajer's credentials) and keeps one keep-alive connection.
-   A gthread worker serves the connections it accepted, so the bench prints how
-   many each worker holds (8 clients starting together may all land on one worker).
+   and token, POST the Manajer's credentials) and keeps one keep-alive connection
+   when the server allows it. Sync workers close the connection after each answer
+   (the next request goes to whichever worker is free); a gthread worker
+   (``GUNICORN_THREADS`` > 1) serves the connections it accepted, so the bench prints
+   how many each worker holds (8 clients starting together may all land on one).
    ``BENCH_KEEPALIVE=0`` opens a new connection per request instead, as nginx
    proxies to gunicorn by default (no upstream keep-alive): each request then
    goes to whichever worker accepts it;
@@ -79,7 +82,7 @@ PEOPLE = int(os.environ.get("BENCH_PEOPLE", 1_000_000))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", 8))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", 250))
 WARMUP = int(os.environ.get("BENCH_WARMUP", 50))
-WORKERS = int(os.environ.get("BENCH_WORKERS", 4))
+WORKERS = int(os.environ.get("BENCH_WORKERS", os.cpu_count() * 2 + 1))  # as in production
 SEED = int(os.environ.get("BENCH_SEED", 2026))
 KEEPALIVE = os.environ.get("BENCH_KEEPALIVE", "1").lower() not in ("0", "false", "no")
 VARIANTS = sorted({CLIENTS, 1}, reverse=True)  # the target first, then one client
