@@ -8,6 +8,7 @@ from django_tasks import task
 
 from .models import AreaReport
 from .services import area_report_build
+from .tally import refresh
 
 logger = logging.getLogger(__name__)
 
@@ -29,3 +30,10 @@ def area_report_task(report_id: int) -> str:
                       "tetap gagal, hubungi Manajer SLRT kabupaten."))
         raise
     return report.status
+
+
+@task()
+def refresh_tally_task() -> int:
+    """Recount the villages a register import marked (see :mod:`reports.tally`), so that
+    the first dashboard after a kabupaten-wide import does not pay for it."""
+    return refresh()

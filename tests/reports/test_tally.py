@@ -122,3 +122,19 @@ def test_the_import_command_is_counted(org, tmp_path):
     call_command("import_register", str(newer), "--village", org.own.code)
     assert Household.objects.filter(village=org.own, status=Household.Status.ABSENT).exists()
     assert_tally_is_the_register([org.own.pk])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_recounts_after_an_import(org, tmp_path):
+    """An import marks its villages; the background worker recounts them before anyone
+    opens the dashboard (the first reader would pay for a whole kabupaten otherwise)."""
+    path = tmp_path / "ekstrak.csv"
+    write_extract(path, people=60, villages=[org.own.code], seed=12)
+    call_command("import_register", str(path), "--village", org.own.code)
+    assert StaleTally.objects.filter(village_id=org.own.pk).exists()
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    assert not StaleTally.objects.filter(village_id=org.own.pk).exists()
+    found = Counter()
+    for row in RegisterTally.objects.filter(village=org.own):
+        found[(row.desil, tally.programme_ids(row.programmes))] += row.households
+    assert found == counted_from_register([org.own.pk])
