@@ -27,10 +27,11 @@ What it does (the machinery is that of ``test_http_lookup_bench.py``, in
 2. reads that village's people from the CSV extract: the look-up queries (~40% NIK,
    ~20% KK, ~40% misspelled two-word names, as in the register bench) and the people
    who come to the desk (their NIK valid, in the register once, in this village);
-3. starts gunicorn in production mode (``BENCH_WORKERS`` workers, default as in production: 2 per core + 1) with
-   uploads going to a temporary ``MEDIA_ROOT``; each of ``BENCH_CLIENTS`` client
-   threads (default 8) logs in as ``fo.bench`` like a browser, opens the form once
-   (its CSRF token), sends a warm-up (not counted), waits for the others, then:
+3. starts gunicorn in production mode (``BENCH_WORKERS`` workers, default as in
+   production: 2 per core + 1) with uploads going to a temporary ``MEDIA_ROOT``; each
+   of ``BENCH_CLIENTS`` client threads (default 8) logs in as ``fo.bench`` like a
+   browser, opens the form once (its CSRF token), sends a warm-up (not counted),
+   waits for the others, then:
 
    * **look-up**: ``BENCH_REQUESTS`` look-ups each (default 250), back-to-back;
    * **registration**: ``BENCH_DESK_POSTS`` form posts each (default 50): a
