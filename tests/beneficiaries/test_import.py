@@ -542,6 +542,61 @@ def test_a_large_load_leaving_rows_out_gives_the_same_register(org, tmp_path, mo
         [r for r in rows[1:] if r[col["ID DTKS"]] == taken])
 
 
+def _names_catalog():
+    """The name look-up's table: its keys, its indexes, its triggers and their state."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT key FROM beneficiaries_person_names")
+        keys = {row[0] for row in cursor.fetchall()}
+        cursor.execute("SELECT indexname, indexdef FROM pg_indexes "
+                       "WHERE tablename = 'beneficiaries_person_names'")
+        indexes = sorted(cursor.fetchall())
+        cursor.execute("SELECT tgname, tgenabled FROM pg_trigger WHERE NOT tgisinternal "
+                       "AND tgrelid = 'beneficiaries_person'::regclass")
+        triggers = sorted(cursor.fetchall())
+    return keys, indexes, triggers
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+@pytest.mark.parametrize("rebuild_min", [1, 10**9], ids=["index-rebuilt", "index-kept"])
+def test_a_large_load_fills_the_name_look_up_as_its_triggers_would(org, extract, tmp_path,
+                                                                   monkeypatch, rebuild_min):
+    """A large load switches the name insert trigger off and adds the new names itself
+    (all new: the trigram index is dropped and built again); afterwards the table, its
+    index and its triggers are as the ordinary import leaves them."""
+    from beneficiaries.importing import bulk
+    from beneficiaries.names import name_key
+
+    path, _stats = extract
+    _keys, indexes, triggers = _names_catalog()
+    assert [state for _name, state in triggers] == ["O", "O"]
+    monkeypatch.setattr(import_store, "BULK_MIN_ROWS", 1)
+    monkeypatch.setattr(bulk, "NAMES_REBUILD_MIN", rebuild_min)
+    call_command("import_register", str(path), "--village", CIMAUNG)
+    counts = ImportBatch.objects.latest("pk").counts
+    assert counts["bulk"] is True
+    rebuilt = any(label.startswith("CREATE INDEX beneficiaries_person_names_trgm")
+                  for label in counts["timings"])
+    assert rebuilt is (rebuild_min == 1)
+    keys, after_indexes, after_triggers = _names_catalog()
+    assert keys == set(Person.objects.values_list("name_key", flat=True)) - {""}
+    assert (after_indexes, after_triggers) == (indexes, triggers)
+    # A renamed person (re-import, large again) and one added at the desk afterwards
+    # (the triggers are back on) are both found by name.
+    rows = read_rows(path)
+    rows[5][rows[0].index("NAMA")] = "SITI NAMA BARU SEKALI"
+    second = tmp_path / "dtks-2.csv"
+    write_rows(second, rows)
+    call_command("import_register", str(second), "--village", CIMAUNG)
+    someone = Person.objects.first()
+    someone.name = "DEDI DIGANTI DI MEJA"
+    someone.name_key = name_key(someone.name)
+    someone.save()
+    manager = org.users[Role.MANAGER]
+    for name in ("SITI NAMA BARU SEKALI", "DEDI DIGANTI DI MEJA"):
+        found = register_lookup(user=manager, query=name)
+        assert found.hits and found.hits[0].name == name
+
+
 def test_dry_run_counts_and_clashes_are_those_of_the_real_import(org, tmp_path):
     first = tmp_path / "cimaung.csv"
     write_extract(first, layout="dtks", people=50, villages=[CIMAUNG], seed=31)
