@@ -399,8 +399,9 @@ def _name_candidates_postgresql(
     keys), so the trigram search runs on ``beneficiaries_person_names`` (one row
     per distinct ``name_key``, GIN-indexed, filled by triggers) with the indexed
     operator (``%`` for several words, ``%>`` for one), best first; the people
-    are then joined by the btree index on ``Person.name_key``, within the scope
-    and filters, in the same query. The threshold is set on the connection in the
+    are then joined by the btree index on ``Person.name_key`` and ``village_id``
+    (a clerk's village is checked on the name's own entries), within the scope and
+    filters, in the same query. The threshold is set on the connection in the
     query's own round trip (no transaction to open and close: every name look-up
     sets the threshold it needs, nothing else reads it); a stricter pass runs
     first and a looser one only when it finds fewer than ``limit`` people.
