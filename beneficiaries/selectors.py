@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from puskesos.models import Village
-from puskesos.scoping import scope, visible_villages
+from puskesos.scoping import scope
 
 from .identity import IdentityError, mask_kk, mask_nik, parse_kk, parse_nik
 from .models import (
@@ -114,21 +114,17 @@ class LookupHit:
         """Relation, age, sex, place and village, as the register's result list shows
         them under the name (one template variable instead of a dozen: the live search
         renders up to 20 of these per pause in the typing)."""
-        parts = [self.relation or "—"]
-        if self.age is not None:
-            parts.append(f"{self.age} {_('tahun')}")
-        if self.sex:
-            parts.append(self.sex)
-        parts += [self.place(), self.village]
-        return " · ".join(parts)
+        return self._line(self.sex, self.place(), self.village)
 
     def desk_details(self) -> str:
         """Relation, age and place: the desk's line (its village is the clerk's)."""
+        return self._line(self.place())
+
+    def _line(self, *rest: str) -> str:
         parts = [self.relation or "—"]
         if self.age is not None:
             parts.append(f"{self.age} {_('tahun')}")
-        parts.append(self.place())
-        return " · ".join(parts)
+        return " · ".join([*parts, *(part for part in rest if part)])
 
 
 @dataclass(frozen=True)
@@ -140,7 +136,8 @@ class LookupResult:
     NIK and KK share one format), ``"kk"`` (16 digits found as a KK number: ``hits`` are the
     family's members, ``family`` and ``household`` are set), ``"name"`` (ranked,
     best first) or ``"empty"`` (nothing to search: see ``hint``). ``hint`` is an
-    Indonesian sentence for the clerk, or "".
+    Indonesian sentence for the clerk, or "". ``family`` and ``household`` carry the
+    fields the look-up reads (number, address, dusun, RT/RW, desil), not whole rows.
     """
 
     kind: str
@@ -284,12 +281,12 @@ def _lookup_number(user, digits: str, text: str) -> LookupResult:
 
 
 def _visible_village_sql(user) -> tuple[str, list] | None:
-    """`` AND p.village_id IN (…)`` for the villages ``user`` may see ("" for a
-    superuser), with its parameters; None when they may see none."""
-    if user.is_authenticated and user.is_superuser:
-        return "", []
+    """`` AND p.village_id IN (…)`` for the villages ``user`` may see (the one scoping
+    rule, :func:`puskesos.scoping.scope`), with its parameters; None when they may see
+    none."""
+    villages = scope(Village.objects.all(), user, via="").values("pk")
     try:
-        sql, params = visible_villages(user).values("pk").query.sql_with_params()
+        sql, params = villages.query.sql_with_params()
     except EmptyResultSet:
         return None
     return f" AND p.village_id IN ({sql})", list(params)
