@@ -29,14 +29,11 @@ is a 200 with figures in it, and that the figures after the change are the same.
 
 from __future__ import annotations
 
-import datetime
 import os
 import statistics
-import tempfile
 import time
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -46,21 +43,15 @@ from django.utils import timezone
 from beneficiaries.models import (
     Household,
     Participation,
-    PreListProposal,
-    Programme,
-    ProgrammeNeed,
 )
-from intake.models import Visit
-from puskesos.models import District, Regency, Village
 from puskesos.roles import Role
 from puskesos.services import staff_member_create
-from referrals.models import Agency, Complaint, Referral, Sector
+from referrals.models import Complaint, Referral
+from tests.bench import kabupaten
+from tests.bench.kabupaten import ensure_register, load_activity, own_database, region
 
 pytestmark = [pytest.mark.bench, pytest.mark.django_db]
 
-KABUPATEN = "32.04"
-KECAMATAN = [f"32.04.{n:02d}" for n in range(10, 40)]  # 30 kecamatan
-VILLAGES = [f"{k}.20{n:02d}" for k in KECAMATAN for n in range(1, 11)]  # 300 desa
 PASSWORD = "Bench-Dasbor-2026"
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LABELS = {"manager": "Manajer (300 desa)", "head": "Kepala Desa (1 desa)"}
@@ -68,126 +59,21 @@ LABELS = {"manager": "Manajer (300 desa)", "head": "Kepala Desa (1 desa)"}
 
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
-    """A test database of its own, kept with --reuse-db: ``test_<name>_dashbench`` on
-    PostgreSQL, a file on SQLite (``BENCH_SQLITE_PATH``)."""
-    database = settings.DATABASES["default"]
-    test = database.setdefault("TEST", {})
-    if database["ENGINE"].endswith("sqlite3"):
-        test["NAME"] = os.environ.get(
-            "BENCH_SQLITE_PATH",
-            os.path.join(tempfile.gettempdir(), "puskesos-dashbench.sqlite3"))
-    else:
-        test["NAME"] = f"test_{database['NAME']}_dashbench"
-
-
-def _people() -> int:
-    default = 1_000_000 if connection.vendor == "postgresql" else 100_000
-    return int(os.environ.get("BENCH_PEOPLE", default))
-
-
-def _region() -> tuple[Regency, list[Village]]:
-    regency, _ = Regency.objects.get_or_create(
-        code=KABUPATEN, defaults={"name": "Kabupaten Bandung", "bps_code": "3204"})
-    villages = []
-    for k in KECAMATAN:
-        district, _ = District.objects.get_or_create(
-            code=k, defaults={"name": f"Kecamatan {k}", "regency": regency})
-        for v in VILLAGES:
-            if v.startswith(k + "."):
-                village, _ = Village.objects.get_or_create(
-                    code=v, defaults={"name": f"Desa {v}", "district": district})
-                villages.append(village)
-    return regency, villages
-
-
-def _load_register(villages: list[Village], people: int, seed: int) -> float:
-    start = time.perf_counter()
-    if connection.vendor == "postgresql":
-        from tests.bench.test_lookup_bench import _copy_load
-
-        _copy_load(villages, people, seed)
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
-    else:
-        from tests.beneficiaries.factories import load_synthetic
-
-        load_synthetic(villages, people, seed, chunk=5_000)
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    return time.perf_counter() - start
-
-
-def _load_activity(villages: list[Village], clerk) -> None:
-    """A month of desk work in every village (bulk rows: this is not the desk bench)."""
-    today = timezone.localdate()
-    period = today.strftime("%Y%m")
-    sector = Sector.objects.order_by("pk").first()
-    agency = Agency.objects.order_by("pk").first()
-    programmes = list(Programme.objects.order_by("pk"))
-    states = list(Complaint.State.values)
-    visits, complaints = [], []
-    for village in villages:
-        for n in range(20):
-            visits.append(Visit(village=village, purpose=Visit.Purpose.COMPLAINT,
-                                name=f"WARGA {n}", dusun=f"DUSUN {n % 4 + 1}",
-                                created_by=clerk))
-    visits = Visit.objects.bulk_create(visits, batch_size=2_000)
-    for index, visit in enumerate(visits):
-        n = index % 20
-        complaints.append(Complaint(
-            village=visit.village, visit=visit,
-            registration_number=f"B{visit.village.code.replace('.', '')}-{period}-{n + 1:04d}",
-            period=period, sequence=n + 1, state=states[n % len(states)],
-            category=Complaint.Category.values[n % 2], sector=sector,
-            programme=programmes[n % len(programmes)] if n % 3 else None,
-            description="Belum menerima bantuan.", respond_by=today, created_by=clerk,
-            handling_action="informasi" if n % 5 == 2 else ""))
-    complaints = Complaint.objects.bulk_create(complaints, batch_size=2_000)
-    referrals = []
-    for index, complaint in enumerate(complaints):
-        if index % 20 < 5:
-            late = index % 20 < 3
-            referrals.append(Referral(
-                complaint=complaint, agency=agency, reason="Mohon verifikasi.",
-                created_by=clerk, approval=Referral.Approval.APPROVED,
-                sent_at=today - datetime.timedelta(days=30),
-                respond_by=today - datetime.timedelta(days=3 if late else -10)))
-    Referral.objects.bulk_create(referrals, batch_size=2_000)
-    statuses = PreListProposal.Status.values
-    PreListProposal.objects.bulk_create([
-        PreListProposal(village=village, status=statuses[n % len(statuses)],
-                        address="Kp. Sukamaju", reason="Rumah tidak layak huni.",
-                        dusun=f"DUSUN {n + 1}", created_by=clerk)
-        for village in villages for n in range(5)], batch_size=2_000)
-    needs = []
-    rtlh = Programme.objects.get(code="rtlh")
-    for village in villages:
-        for household_id in (Household.objects.filter(village=village, desil__lte=4)
-                             .order_by("pk").values_list("pk", flat=True)[:10]):
-            needs.append(ProgrammeNeed(village=village, household_id=household_id,
-                                       programme=rtlh, created_by=clerk))
-    ProgrammeNeed.objects.bulk_create(needs, batch_size=2_000)
+    """A test database of its own, kept with --reuse-db: ``test_<name>_dashbench``."""
+    own_database("dashbench")
 
 
 @pytest.fixture(scope="session")
 def bench_data(django_db_setup, django_db_blocker):
     """The kabupaten, its register and its month, loaded once (kept with --reuse-db)."""
-    people = _people()
+    people = kabupaten.people()
     seed = int(os.environ.get("BENCH_SEED", 2026))
     notes = []
     with django_db_blocker.unblock():
-        regency, villages = _region()
+        regency, villages = region()
         from beneficiaries.models import Person
 
-        found = Person.objects.filter(village__district__regency=regency).count()
-        if found != people:
-            if found:
-                raise RuntimeError(f"the bench database holds {found:,} people, not "
-                                   f"{people:,}: drop test_*_dashbench and run again")
-            seconds = _load_register(villages, people, seed)
-            notes.append(f"register of {people:,} people loaded in {seconds:.0f} s")
-        else:
-            notes.append(f"register of {people:,} people reused")
+        notes.append(ensure_register(regency, villages, people, seed, "dashbench"))
         from django.contrib.auth.models import User
 
         manager = User.objects.filter(username="manajer.dasbor").first()
@@ -202,7 +88,7 @@ def bench_data(django_db_setup, django_db_blocker):
                                         full_name="Front Office Bench",
                                         roles=[Role.FRONT_OFFICE], unit=villages[0])
             start = time.perf_counter()
-            _load_activity(villages, clerk)
+            load_activity(villages, clerk)
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
             notes.append(f"activity loaded in {time.perf_counter() - start:.0f} s")

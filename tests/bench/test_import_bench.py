@@ -45,34 +45,19 @@ from django.db import connection
 
 from beneficiaries.models import Family, Household, ImportBatch, Person
 from beneficiaries.synthetic import write_extract
-from puskesos.models import District, Regency, Village
+from tests.bench import kabupaten
+from tests.bench.kabupaten import KABUPATEN, KECAMATAN, VILLAGES, own_database, region
 
 pytestmark = [pytest.mark.bench, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parents[2]
-KABUPATEN = "32.04"
-KECAMATAN = [f"32.04.{n:02d}" for n in range(10, 40)]  # 30 kecamatan
-VILLAGES = [f"{k}.20{n:02d}" for k in KECAMATAN for n in range(1, 11)]  # 300 desa
 
 
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     """A test database of its own (a lookup bench or the test suite may run meanwhile):
-    ``test_<name>_importbench`` on PostgreSQL, a file on SQLite (``BENCH_SQLITE_PATH``)."""
-    database = settings.DATABASES["default"]
-    test = database.setdefault("TEST", {})
-    if database["ENGINE"].endswith("sqlite3"):
-        test["NAME"] = os.environ.get(
-            "BENCH_SQLITE_PATH",
-            os.path.join(tempfile.gettempdir(), "puskesos-importbench.sqlite3"),
-        )
-    else:
-        test["NAME"] = f"test_{database['NAME']}_importbench"
-
-
-def _people() -> int:
-    default = 1_000_000 if connection.vendor == "postgresql" else 100_000
-    return int(os.environ.get("BENCH_PEOPLE", default))
+    ``test_<name>_importbench``."""
+    own_database("importbench")
 
 
 def _extract(people: int, seed: int) -> tuple[Path, dict]:
@@ -86,18 +71,6 @@ def _extract(people: int, seed: int) -> tuple[Path, dict]:
                                     "families": stats.families}))
         print(f"\nextract written in {time.perf_counter() - started:.1f} s: {path}")
     return path, json.loads(meta.read_text())
-
-
-def _region() -> None:
-    regency, _ = Regency.objects.get_or_create(
-        code=KABUPATEN, defaults={"name": "Kabupaten Bandung", "bps_code": "3204"})
-    for k in KECAMATAN:
-        district, _ = District.objects.get_or_create(
-            code=k, defaults={"name": f"Kecamatan {k}", "regency": regency})
-        for v in VILLAGES:
-            if v.startswith(k + "."):
-                Village.objects.get_or_create(code=v, defaults={"name": f"Desa {v}",
-                                                                "district": district})
 
 
 def _database_url() -> str:
@@ -214,10 +187,10 @@ def _report(people: int, raw: float, runs: list[tuple[str, dict]]) -> None:
 
 
 def test_register_import_speed():
-    people = _people()
+    people = kabupaten.people()
     seed = int(os.environ.get("BENCH_SEED", 2026))
     path, held = _extract(people, seed)
-    _region()
+    region()
 
     raw = _raw_copy(path)
     first = _import(path)

@@ -12,8 +12,9 @@ Not part of the default run (``--ignore=tests/bench``). Run it on PostgreSQL wit
 
 ``--reuse-db`` keeps the loaded database (``test_<name>_reportbench``) for the next run.
 ``BENCH_PEOPLE`` (default 1,000,000 on PostgreSQL, 100,000 on SQLite), ``BENCH_SEED``.
-The kabupaten and its data are built by the dashboard bench's loaders (the same
-synthetic register and month of activity), in a database of this bench's own.
+The kabupaten and its data are built by ``tests/bench/kabupaten.py`` (the same
+synthetic register and month of activity as the dashboard bench), in a database of
+this bench's own.
 
 What is timed: for one village, the figures and the PDF (``village_figures`` +
 ``report_pdf``, what the PDF page and ``render_report`` do), five times after a
@@ -27,11 +28,9 @@ from __future__ import annotations
 
 import os
 import statistics
-import tempfile
 import time
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -41,7 +40,8 @@ from reports.models import AreaReport
 from reports.periods import Period
 from reports.services import report_pdf
 from reports.tasks import area_report_task
-from tests.bench.test_dashboard_bench import _load_activity, _load_register, _region
+from tests.bench import kabupaten
+from tests.bench.kabupaten import ensure_register, load_activity, own_database, region
 from tests.reports.factories import complete_profile, pdf_text
 
 pytestmark = [pytest.mark.bench, pytest.mark.django_db]
@@ -52,45 +52,23 @@ KABUPATEN_SECONDS = 60.0
 
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
-    """A test database of its own, kept with --reuse-db: ``test_<name>_reportbench`` on
-    PostgreSQL, a file on SQLite (``BENCH_SQLITE_PATH``)."""
-    database = settings.DATABASES["default"]
-    test = database.setdefault("TEST", {})
-    if database["ENGINE"].endswith("sqlite3"):
-        test["NAME"] = os.environ.get(
-            "BENCH_SQLITE_PATH",
-            os.path.join(tempfile.gettempdir(), "puskesos-reportbench.sqlite3"))
-    else:
-        test["NAME"] = f"test_{database['NAME']}_reportbench"
-
-
-def _people() -> int:
-    default = 1_000_000 if connection.vendor == "postgresql" else 100_000
-    return int(os.environ.get("BENCH_PEOPLE", default))
+    """A test database of its own, kept with --reuse-db: ``test_<name>_reportbench``."""
+    own_database("reportbench")
 
 
 @pytest.fixture(scope="session")
 def bench_data(django_db_setup, django_db_blocker, tmp_path_factory):
-    people = _people()
+    people = kabupaten.people()
     seed = int(os.environ.get("BENCH_SEED", 2026))
     notes = []
     with django_db_blocker.unblock():
         from django.contrib.auth.models import User
 
-        from beneficiaries.models import Person
         from puskesos.roles import Role
         from puskesos.services import staff_member_create
 
-        regency, villages = _region()
-        found = Person.objects.filter(village__district__regency=regency).count()
-        if found != people:
-            if found:
-                raise RuntimeError(f"the bench database holds {found:,} people, not "
-                                   f"{people:,}: drop test_*_reportbench and run again")
-            seconds = _load_register(villages, people, seed)
-            notes.append(f"register of {people:,} people loaded in {seconds:.0f} s")
-        else:
-            notes.append(f"register of {people:,} people reused")
+        regency, villages = region()
+        notes.append(ensure_register(regency, villages, people, seed, "reportbench"))
         manager = User.objects.filter(username="manajer.laporan").first()
         if manager is None:
             manager = staff_member_create(username="manajer.laporan", password="x-Bench-2026",
@@ -100,7 +78,7 @@ def bench_data(django_db_setup, django_db_blocker, tmp_path_factory):
                                         full_name="Front Office Bench",
                                         roles=[Role.FRONT_OFFICE], unit=villages[0])
             start = time.perf_counter()
-            _load_activity(villages, clerk)
+            load_activity(villages, clerk)
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
             notes.append(f"activity loaded in {time.perf_counter() - start:.0f} s")
